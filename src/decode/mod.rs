@@ -1,0 +1,524 @@
+//! Bytes to text: the first stage of the pipeline.
+//!
+//! The decision follows the precedence browsers and encoding_rs use, and
+//! reports which rule decided:
+//!
+//! 1. a byte order mark (UTF-8, UTF-16LE, UTF-16BE) — `bom`;
+//! 2. `--encoding LABEL` — `forced`;
+//! 3. a declaration inside the document, passed by a reader — `declared`;
+//! 4. detection — `detected`: valid UTF-8, then UTF-16 without a BOM, then
+//!    a guess among the legacy encodings (see [`detect`]).
+//!
+//! Input that is not text (NUL bytes that are not UTF-16, a known binary
+//! signature, mostly control characters) is refused rather than turned into
+//! garbage. Output is always UTF-8; malformed sequences become U+FFFD and
+//! are counted, or are an error under `--strict`.
+
+pub mod detect;
+mod offsets;
+
+use encoding_rs::{DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
+
+use crate::error::{Error, Result};
+use crate::model::{EncodingSource, Newline};
+use offsets::{OffsetMap, PiecesBuilder, Unit};
+
+/// What the caller knows before decoding.
+#[derive(Debug, Clone, Default)]
+pub struct DecodeOptions {
+    /// Encoding forced by the user (`--encoding`); wins over everything but a BOM.
+    pub forced: Option<&'static Encoding>,
+    /// Encoding declared by the document itself (HTML `<meta charset>`);
+    /// used when nothing stronger decides and the bytes agree with it.
+    pub declared: Option<&'static Encoding>,
+    /// Refuse malformed sequences instead of replacing them.
+    pub strict: bool,
+}
+
+/// How the input's bytes were turned into text, as reported in `source`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncodingReport {
+    /// The encoding the text was decoded with.
+    pub encoding: &'static Encoding,
+    /// Which rule decided it.
+    pub source: EncodingSource,
+    /// Confidence in the decision, 0 to 1.
+    pub confidence: f64,
+    /// Whether a byte order mark was present (and skipped).
+    pub bom: bool,
+    /// Line-ending style of the text.
+    pub newline: Newline,
+    /// Input size in bytes.
+    pub bytes: usize,
+    /// Malformed sequences replaced with U+FFFD.
+    pub replaced: usize,
+}
+
+/// Decoded text plus what is needed to point back into the original bytes.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    /// The whole input as UTF-8, without the BOM.
+    pub text: String,
+    /// How it was decoded.
+    pub report: EncodingReport,
+    offsets: OffsetMap,
+}
+
+impl Decoded {
+    /// Byte offset in the original input of the character that starts at
+    /// `decoded` in [`Decoded::text`] (`text.len()` maps to the end).
+    ///
+    /// # Panics
+    ///
+    /// If `decoded` is not a character boundary of the text.
+    pub fn original_offset(&self, decoded: usize) -> usize {
+        self.offsets.original(&self.text, decoded)
+    }
+}
+
+/// Decodes `bytes` following the precedence described in the module docs.
+///
+/// # Errors
+///
+/// [`Error::Binary`] for input that is not text, and [`Error::Malformed`]
+/// under `strict` for the first malformed byte sequence.
+pub fn decode(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded> {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        return finish(bytes, bom_len, encoding, EncodingSource::Bom, 1.0, options);
+    }
+    if let Some(encoding) = options.forced {
+        if !is_utf16(encoding) {
+            refuse_binary(bytes)?;
+        }
+        return finish(bytes, 0, encoding, EncodingSource::Forced, 1.0, options);
+    }
+    if let Some((encoding, confidence)) = detect::utf16_without_bom(bytes) {
+        return finish(
+            bytes,
+            0,
+            encoding,
+            EncodingSource::Detected,
+            confidence,
+            options,
+        );
+    }
+    refuse_binary(bytes)?;
+    if let Some(encoding) = options.declared {
+        if declaration_fits(bytes, encoding) {
+            return finish(bytes, 0, encoding, EncodingSource::Declared, 1.0, options);
+        }
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return finish(bytes, 0, UTF_8, EncodingSource::Detected, 1.0, options);
+    }
+    let guess = detect::guess_legacy(bytes);
+    finish(
+        bytes,
+        0,
+        guess.encoding,
+        EncodingSource::Detected,
+        guess.confidence,
+        options,
+    )
+}
+
+/// A declared encoding is believed unless the bytes contradict it: a page
+/// declaring UTF-8 that is not valid UTF-8 is common in real corpora.
+fn declaration_fits(bytes: &[u8], encoding: &'static Encoding) -> bool {
+    if encoding == UTF_8 {
+        std::str::from_utf8(bytes).is_ok()
+    } else {
+        !is_utf16(encoding)
+    }
+}
+
+fn is_utf16(encoding: &'static Encoding) -> bool {
+    encoding == UTF_16LE || encoding == UTF_16BE
+}
+
+/// Refuses known binary formats and bytes that cannot be text in any
+/// ASCII-compatible encoding.
+fn refuse_binary(bytes: &[u8]) -> Result<()> {
+    if let Some(kind) = detect::binary_signature(bytes) {
+        return Err(Error::Binary(kind.to_string()));
+    }
+    if memchr::memchr(0, bytes).is_some() {
+        return Err(Error::Binary(
+            "it contains NUL bytes and is not UTF-16 (use --encoding UTF-16LE or UTF-16BE if it is)".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn finish(
+    bytes: &[u8],
+    bom_len: usize,
+    encoding: &'static Encoding,
+    source: EncodingSource,
+    confidence: f64,
+    options: &DecodeOptions,
+) -> Result<Decoded> {
+    let (text, offsets, replaced) = decode_as(bytes, bom_len, encoding, options.strict)?;
+    if detect::mostly_control(&text) {
+        return Err(Error::Binary(format!(
+            "decoded as {} it is mostly control characters",
+            encoding.name()
+        )));
+    }
+    let newline = newline_style(&text);
+    Ok(Decoded {
+        report: EncodingReport {
+            encoding,
+            source,
+            confidence,
+            bom: bom_len > 0,
+            newline,
+            bytes: bytes.len(),
+            replaced,
+        },
+        text,
+        offsets,
+    })
+}
+
+/// Decodes `bytes[start..]` with `encoding`, building the offset map on the way.
+fn decode_as(
+    bytes: &[u8],
+    start: usize,
+    encoding: &'static Encoding,
+    strict: bool,
+) -> Result<(String, OffsetMap, usize)> {
+    let body = &bytes[start..];
+    if encoding == UTF_8 {
+        return decode_utf8(body, start, strict);
+    }
+    let width = if is_utf16(encoding) {
+        Some(Unit::Utf16)
+    } else if encoding.is_single_byte() {
+        Some(Unit::Byte)
+    } else {
+        None
+    };
+    match width {
+        Some(unit) => {
+            let (text, replaced) = decode_whole(body, start, encoding, strict)?;
+            let offsets = OffsetMap::walk(unit, &text, start, bytes.len());
+            Ok((text, offsets, replaced))
+        }
+        None => decode_bytewise(body, start, encoding, strict),
+    }
+}
+
+fn decode_utf8(body: &[u8], start: usize, strict: bool) -> Result<(String, OffsetMap, usize)> {
+    if let Ok(text) = std::str::from_utf8(body) {
+        return Ok((text.to_owned(), OffsetMap::Shift { base: start }, 0));
+    }
+    let mut text = String::with_capacity(body.len() + 16);
+    let mut pieces = PiecesBuilder::new(start);
+    let mut original = start;
+    let mut replaced = 0;
+    for chunk in body.utf8_chunks() {
+        text.push_str(chunk.valid());
+        original += chunk.valid().len();
+        let invalid = chunk.invalid();
+        if !invalid.is_empty() {
+            if strict {
+                return Err(Error::Malformed {
+                    encoding: UTF_8.name(),
+                    offset: original,
+                });
+            }
+            text.push(char::REPLACEMENT_CHARACTER);
+            original += invalid.len();
+            replaced += 1;
+            pieces.advance(text.len(), original);
+        }
+    }
+    Ok((text, pieces.finish(), replaced))
+}
+
+/// Decodes in one go; for encodings whose offsets [`OffsetMap::walk`] can
+/// recompute from the characters alone.
+fn decode_whole(
+    body: &[u8],
+    start: usize,
+    encoding: &'static Encoding,
+    strict: bool,
+) -> Result<(String, usize)> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(body.len())
+        .unwrap_or(body.len().saturating_mul(3));
+    let mut text = String::with_capacity(capacity);
+    let mut read_total = 0;
+    let mut replaced = 0;
+    loop {
+        let (result, read) =
+            decoder.decode_to_string_without_replacement(&body[read_total..], &mut text, true);
+        read_total += read;
+        match result {
+            DecoderResult::InputEmpty => break,
+            DecoderResult::OutputFull => text.reserve(body.len() - read_total + 16),
+            DecoderResult::Malformed(bad, after) => {
+                if strict {
+                    let offset = start + read_total - usize::from(after) - usize::from(bad);
+                    return Err(Error::Malformed {
+                        encoding: encoding.name(),
+                        offset,
+                    });
+                }
+                text.push(char::REPLACEMENT_CHARACTER);
+                replaced += 1;
+            }
+        }
+    }
+    Ok((text, replaced))
+}
+
+/// Decodes one byte at a time so that the offset of every character is
+/// known; for multi-byte legacy encodings (Shift_JIS, GBK, Big5, EUC-*,
+/// ISO-2022-JP), whose character widths cannot be recomputed afterwards.
+fn decode_bytewise(
+    body: &[u8],
+    start: usize,
+    encoding: &'static Encoding,
+    strict: bool,
+) -> Result<(String, OffsetMap, usize)> {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(body.len() * 3 / 2 + 16);
+    let mut pieces = PiecesBuilder::new(start);
+    let mut replaced = 0;
+    let mut position = 0;
+    loop {
+        let end = (position + 1).min(body.len());
+        let last = end == body.len();
+        if text.capacity() - text.len() < 16 {
+            text.reserve(body.len() - position + 16);
+        }
+        let (result, read) =
+            decoder.decode_to_string_without_replacement(&body[position..end], &mut text, last);
+        position += read;
+        match result {
+            DecoderResult::InputEmpty => {
+                pieces.advance(text.len(), start + position);
+                if last {
+                    break;
+                }
+            }
+            DecoderResult::OutputFull => {}
+            DecoderResult::Malformed(bad, after) => {
+                if strict {
+                    let offset = start + position - usize::from(after) - usize::from(bad);
+                    return Err(Error::Malformed {
+                        encoding: encoding.name(),
+                        offset,
+                    });
+                }
+                text.push(char::REPLACEMENT_CHARACTER);
+                replaced += 1;
+                pieces.advance(text.len(), start + position);
+            }
+        }
+    }
+    Ok((text, pieces.finish(), replaced))
+}
+
+/// Classifies the line endings of `text`.
+pub fn newline_style(text: &str) -> Newline {
+    let bytes = text.as_bytes();
+    let (mut lf, mut crlf, mut cr) = (false, false, false);
+    for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes[at] == b'\n' {
+            if at > 0 && bytes[at - 1] == b'\r' {
+                crlf = true;
+            } else {
+                lf = true;
+            }
+        } else if bytes.get(at + 1) != Some(&b'\n') {
+            cr = true;
+        }
+        if u8::from(lf) + u8::from(crlf) + u8::from(cr) > 1 {
+            return Newline::Mixed;
+        }
+    }
+    match (lf, crlf, cr) {
+        (true, _, _) => Newline::Lf,
+        (_, true, _) => Newline::Crlf,
+        (_, _, true) => Newline::Cr,
+        _ => Newline::None,
+    }
+}
+
+/// Looks up a WHATWG encoding label (`utf-8`, `cp1256`, `latin1`...).
+/// Returns `None` for unknown labels and for the `replacement` encoding,
+/// which decodes every input to a single U+FFFD and is never what a user means.
+pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
+    Encoding::for_label(label.trim().as_bytes())
+        .filter(|encoding| *encoding != encoding_rs::REPLACEMENT)
+}
+
+/// The encodings `--encoding` accepts, by their canonical names, for
+/// `--list-encodings`.
+pub fn supported_encodings() -> Vec<&'static str> {
+    use encoding_rs::*;
+    let all = [
+        UTF_8,
+        UTF_16LE,
+        UTF_16BE,
+        IBM866,
+        ISO_8859_2,
+        ISO_8859_3,
+        ISO_8859_4,
+        ISO_8859_5,
+        ISO_8859_6,
+        ISO_8859_7,
+        ISO_8859_8,
+        ISO_8859_8_I,
+        ISO_8859_10,
+        ISO_8859_13,
+        ISO_8859_14,
+        ISO_8859_15,
+        ISO_8859_16,
+        KOI8_R,
+        KOI8_U,
+        MACINTOSH,
+        WINDOWS_874,
+        WINDOWS_1250,
+        WINDOWS_1251,
+        WINDOWS_1252,
+        WINDOWS_1253,
+        WINDOWS_1254,
+        WINDOWS_1255,
+        WINDOWS_1256,
+        WINDOWS_1257,
+        WINDOWS_1258,
+        X_MAC_CYRILLIC,
+        GBK,
+        GB18030,
+        BIG5,
+        EUC_JP,
+        ISO_2022_JP,
+        SHIFT_JIS,
+        EUC_KR,
+        X_USER_DEFINED,
+    ];
+    all.iter().map(|encoding| encoding.name()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_default(bytes: &[u8]) -> Decoded {
+        decode(bytes, &DecodeOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn utf8_bom_is_skipped_and_counted_in_offsets() {
+        let decoded = decode_default(b"\xEF\xBB\xBFabc");
+        assert_eq!(decoded.text, "abc");
+        assert_eq!(decoded.report.source, EncodingSource::Bom);
+        assert!(decoded.report.bom);
+        assert_eq!(decoded.original_offset(0), 3);
+        assert_eq!(decoded.original_offset(3), 6);
+    }
+
+    #[test]
+    fn windows_1256_offsets_count_one_byte_per_letter() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode("مرحبا بالعالم");
+        let decoded = decode(
+            &bytes,
+            &DecodeOptions {
+                forced: Some(encoding_rs::WINDOWS_1256),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(decoded.text, "مرحبا بالعالم");
+        let space = decoded.text.find(' ').unwrap();
+        assert_eq!(decoded.original_offset(space), 5);
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_or_refused() {
+        let decoded = decode(
+            b"caf\xE9 au lait, \xE9t\xE9",
+            &DecodeOptions {
+                forced: Some(UTF_8),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(decoded.report.replaced, 3);
+        let lait = decoded.text.find("lait").unwrap();
+        assert_eq!(decoded.original_offset(lait), 8);
+        let strict = decode(
+            b"caf\xE9 au lait",
+            &DecodeOptions {
+                forced: Some(UTF_8),
+                strict: true,
+                ..Default::default()
+            },
+        );
+        assert!(matches!(strict, Err(Error::Malformed { offset: 3, .. })));
+    }
+
+    #[test]
+    fn shift_jis_offsets_follow_two_byte_characters() {
+        let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode("abc 日本語 def");
+        let decoded = decode(
+            &bytes,
+            &DecodeOptions {
+                forced: Some(encoding_rs::SHIFT_JIS),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(decoded.text, "abc 日本語 def");
+        let def = decoded.text.find("def").unwrap();
+        assert_eq!(decoded.original_offset(def), 11);
+        assert_eq!(decoded.original_offset(decoded.text.len()), bytes.len());
+    }
+
+    #[test]
+    fn binaries_are_refused() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        assert!(matches!(
+            decode(png, &DecodeOptions::default()),
+            Err(Error::Binary(_))
+        ));
+        let elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0";
+        assert!(matches!(
+            decode(elf, &DecodeOptions::default()),
+            Err(Error::Binary(_))
+        ));
+        let nul = b"abc\0def\0\0\0\x01\x02\x03xyz";
+        assert!(matches!(
+            decode(nul, &DecodeOptions::default()),
+            Err(Error::Binary(_))
+        ));
+    }
+
+    #[test]
+    fn newline_styles() {
+        assert_eq!(newline_style("a\nb"), Newline::Lf);
+        assert_eq!(newline_style("a\r\nb\r\n"), Newline::Crlf);
+        assert_eq!(newline_style("a\rb"), Newline::Cr);
+        assert_eq!(newline_style("a\r\nb\n"), Newline::Mixed);
+        assert_eq!(newline_style("ab"), Newline::None);
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(
+            encoding_for_label("cp1256"),
+            Some(encoding_rs::WINDOWS_1256)
+        );
+        assert_eq!(
+            encoding_for_label("latin1"),
+            Some(encoding_rs::WINDOWS_1252)
+        );
+        assert_eq!(encoding_for_label("no-such"), None);
+        assert_eq!(encoding_for_label("iso-2022-kr"), None);
+    }
+}

@@ -1,0 +1,34 @@
+//! artconv converts news articles — plain text in any common encoding — into
+//! clean structured data: JSON, JSON Lines, CSV, XML and Markdown.
+//!
+//! The modules follow the pipeline:
+//!
+//! ```text
+//! bytes ──decode──▶ text ──readers──▶ model::Article ──writers──▶ output
+//! ```
+//!
+//! * [`decode`]: BOM, `--encoding`, declarations, detection; offsets back
+//!   into the original bytes for every span.
+//! * [`readers`]: one module per input format, each producing the model.
+//! * [`model`]: the versioned article model, the contract between the two.
+//! * [`writers`]: one module per output format, each consuming only the model.
+//! * [`pipeline`]: the order of the stages for one input.
+//!
+//! ```
+//! let options = artconv::ConvertOptions::default();
+//! let article = artconv::convert(b"Title\n\nFirst paragraph.\n", None, &options).unwrap();
+//! assert_eq!(article.title.as_deref(), Some("Title"));
+//! ```
+
+pub mod cli;
+pub mod decode;
+pub mod error;
+pub mod lang;
+pub mod model;
+pub mod pipeline;
+pub mod readers;
+pub mod writers;
+
+pub use error::{Error, Result};
+pub use model::Article;
+pub use pipeline::{ConvertOptions, convert};

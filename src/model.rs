@@ -1,0 +1,352 @@
+//! The article model: the one structure every reader produces and every
+//! writer consumes (pandoc's AST in miniature).
+//!
+//! The JSON writer serializes these types as they are, so the field order and
+//! names here *are* the contract described by `schema/article.schema.json`.
+//! A change of shape is a change of [`SCHEMA_VERSION`].
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the model's serialized shape. Consumers compare it before
+/// trusting field meanings; readers of artconv's own output refuse others.
+pub const SCHEMA_VERSION: &str = "1";
+
+/// One converted article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// Always [`SCHEMA_VERSION`] for articles built by this crate.
+    pub schema_version: String,
+    /// The article's title, when the input states one. Never invented.
+    pub title: Option<String>,
+    /// Where the title came from in the original input bytes.
+    pub title_span: Option<Span>,
+    /// The first paragraph of the body. It also stays in place as the first
+    /// paragraph block, so the blocks alone hold the whole body in order.
+    pub lead: Option<String>,
+    /// Dominant language as a BCP 47 tag (`ar`, `en`, ...), when known.
+    pub lang: Option<String>,
+    /// Writing direction of the dominant script.
+    pub dir: Direction,
+    /// The body, split at section headings. The first section has no heading
+    /// when the body starts with text.
+    pub sections: Vec<Section>,
+    /// Facts about the article that are not body text (authors, dates...).
+    pub metadata: Metadata,
+    /// Where the article came from and how its bytes were decoded.
+    pub source: Source,
+    /// Counts derived from the body, for quick filtering downstream.
+    pub stats: Stats,
+}
+
+/// Writing direction, as in HTML's `dir` attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Left to right (Latin, Cyrillic, CJK...).
+    Ltr,
+    /// Right to left (Arabic, Hebrew, Persian, Urdu...).
+    Rtl,
+}
+
+impl Direction {
+    /// The attribute value, as written in JSON, XML and Markdown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
+}
+
+/// A run of blocks under one heading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    /// The heading that opens the section; `None` for text before the first heading.
+    pub heading: Option<String>,
+    /// Heading level, 2 to 6 (the title is level 1); `None` without a heading.
+    pub level: Option<u8>,
+    /// Where the heading came from in the original input bytes.
+    pub heading_span: Option<Span>,
+    /// The section's content, in input order.
+    pub blocks: Vec<Block>,
+}
+
+/// One unit of body text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Block {
+    /// What kind of text this is.
+    #[serde(rename = "type")]
+    pub kind: BlockKind,
+    /// The text, with markers (`>`, `-`, `1.`) removed and wrapped lines joined.
+    pub text: String,
+    /// Where the block came from in the original input bytes, markers included.
+    pub span: Span,
+}
+
+/// The kinds of block artconv distinguishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockKind {
+    /// Ordinary prose.
+    Paragraph,
+    /// Quoted text: a `>` block, or a block wholly inside quotation marks.
+    Quote,
+    /// One item of a bulleted or numbered list.
+    ListItem,
+    /// Preformatted code (from Markdown code blocks).
+    Code,
+}
+
+impl BlockKind {
+    /// The name used in JSON, CSV and as the XML element name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlockKind::Paragraph => "paragraph",
+            BlockKind::Quote => "quote",
+            BlockKind::ListItem => "list_item",
+            BlockKind::Code => "code",
+        }
+    }
+}
+
+/// A half-open byte range `[start, end)` in the ORIGINAL input bytes (before
+/// decoding, a BOM included in the offsets). Decoding `input[start..end]` with
+/// the reported encoding gives back the source text of the element:
+/// provenance that survives any later transformation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "[u64; 2]", into = "[u64; 2]")]
+pub struct Span {
+    /// First byte of the element.
+    pub start: u64,
+    /// One past the last byte of the element.
+    pub end: u64,
+}
+
+impl From<[u64; 2]> for Span {
+    fn from([start, end]: [u64; 2]) -> Self {
+        Span { start, end }
+    }
+}
+
+impl From<Span> for [u64; 2] {
+    fn from(span: Span) -> Self {
+        [span.start, span.end]
+    }
+}
+
+/// Facts about the article that are not body text. Plain text rarely states
+/// them; the HTML and Markdown readers fill them from the document's own
+/// declarations. Never guessed from the body.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metadata {
+    /// Author names, in document order.
+    pub authors: Vec<String>,
+    /// Publication date-time as the document states it (ISO 8601 when it is).
+    pub published: Option<String>,
+    /// Last modification date-time as the document states it.
+    pub modified: Option<String>,
+    /// Name of the publishing site.
+    pub site_name: Option<String>,
+    /// Canonical URL.
+    pub url: Option<String>,
+    /// The document's own summary.
+    pub description: Option<String>,
+    /// Keywords or tags.
+    pub keywords: Vec<String>,
+}
+
+/// Where the article came from and how it was decoded: what a pipeline
+/// needs to audit a conversion after the fact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// Input path as given on the command line; `None` for standard input.
+    pub path: Option<String>,
+    /// The reader that parsed the input (`text`, ...).
+    pub format: String,
+    /// WHATWG name of the encoding, spelled as encoding_rs spells it.
+    pub encoding: String,
+    /// How the encoding was decided.
+    pub encoding_source: EncodingSource,
+    /// Confidence in the encoding, 0 to 1 (1 for a BOM or a forced label).
+    pub confidence: f64,
+    /// Whether the input started with a byte order mark.
+    pub bom: bool,
+    /// Line-ending style of the input.
+    pub newline: Newline,
+    /// Input size in bytes.
+    pub bytes: u64,
+    /// Malformed byte sequences replaced with U+FFFD while decoding.
+    pub replaced: u64,
+}
+
+/// How the encoding was decided, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EncodingSource {
+    /// A byte order mark.
+    Bom,
+    /// The `--encoding` option.
+    Forced,
+    /// A declaration inside the document (HTML `<meta charset>`, XML prolog).
+    Declared,
+    /// Guessed from the bytes.
+    Detected,
+}
+
+impl EncodingSource {
+    /// The name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EncodingSource::Bom => "bom",
+            EncodingSource::Forced => "forced",
+            EncodingSource::Declared => "declared",
+            EncodingSource::Detected => "detected",
+        }
+    }
+}
+
+/// Line-ending style of the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Newline {
+    /// `\n` only.
+    Lf,
+    /// `\r\n` only.
+    Crlf,
+    /// `\r` only (classic Mac OS).
+    Cr,
+    /// More than one style.
+    Mixed,
+    /// No line break at all.
+    None,
+}
+
+impl Newline {
+    /// The name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Newline::Lf => "lf",
+            Newline::Crlf => "crlf",
+            Newline::Cr => "cr",
+            Newline::Mixed => "mixed",
+            Newline::None => "none",
+        }
+    }
+}
+
+/// Counts derived from the body (title and headings included in `words`
+/// and `characters`), so that consumers need not re-tokenize to filter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Number of sections.
+    pub sections: u64,
+    /// Number of blocks of type `paragraph`.
+    pub paragraphs: u64,
+    /// Number of blocks of every type.
+    pub blocks: u64,
+    /// Words: runs of letters or digits; each CJK ideograph or kana counts as one.
+    pub words: u64,
+    /// Unicode scalar values in the title, headings and block texts.
+    pub characters: u64,
+}
+
+impl Article {
+    /// Every block of the body in order, across sections.
+    pub fn blocks(&self) -> impl Iterator<Item = &Block> {
+        self.sections
+            .iter()
+            .flat_map(|section| section.blocks.iter())
+    }
+
+    /// Recomputes `stats` and `lead` from the title, sections and blocks.
+    /// Readers call it last so the derived fields can never disagree with
+    /// the body.
+    pub fn finish(&mut self) {
+        let lead = self
+            .blocks()
+            .find(|block| block.kind == BlockKind::Paragraph)
+            .map(|block| block.text.clone());
+        self.lead = lead;
+        let texts = self
+            .title
+            .iter()
+            .chain(self.sections.iter().filter_map(|s| s.heading.as_ref()))
+            .chain(self.blocks().map(|b| &b.text));
+        let mut stats = Stats {
+            sections: self.sections.len() as u64,
+            paragraphs: self
+                .blocks()
+                .filter(|b| b.kind == BlockKind::Paragraph)
+                .count() as u64,
+            blocks: self.blocks().count() as u64,
+            ..Stats::default()
+        };
+        for text in texts {
+            stats.words += count_words(text);
+            stats.characters += text.chars().count() as u64;
+        }
+        self.stats = stats;
+    }
+}
+
+/// Counts words the way a reader would: maximal runs of letters, digits and
+/// joining marks, with each CJK ideograph or kana counted alone because
+/// those scripts do not separate words with spaces.
+pub fn count_words(text: &str) -> u64 {
+    let mut words = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_cjk(c) {
+            words += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() || is_word_joiner(c, in_word) {
+            if !in_word {
+                words += 1;
+                in_word = true;
+            }
+        } else {
+            in_word = false;
+        }
+    }
+    words
+}
+
+/// Marks and joiners that continue a word once it has started (Arabic
+/// harakat, tatweel, ZWNJ in Persian, apostrophes inside English words).
+fn is_word_joiner(c: char, in_word: bool) -> bool {
+    in_word
+        && matches!(c,
+            '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}'
+            | '\u{200C}' | '\u{200D}' | '\'' | '\u{2019}')
+}
+
+/// Ideographs and kana: scripts written without spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}'   // Hiragana, Katakana
+        | '\u{3400}'..='\u{4DBF}' // CJK Extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK Unified Ideographs
+        | '\u{F900}'..='\u{FAFF}' // CJK Compatibility Ideographs
+        | '\u{20000}'..='\u{2FA1F}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_counted_across_scripts() {
+        assert_eq!(count_words("Hello, world! It's 2024."), 4);
+        assert_eq!(count_words("شهدت العاصمة المصرية"), 3);
+        assert_eq!(count_words("东京是日本的首都"), 8);
+        assert_eq!(count_words(""), 0);
+    }
+
+    #[test]
+    fn span_serializes_as_pair() {
+        let span = Span { start: 3, end: 9 };
+        assert_eq!(serde_json::to_string(&span).unwrap(), "[3,9]");
+        let back: Span = serde_json::from_str("[3,9]").unwrap();
+        assert_eq!(back, span);
+    }
+}

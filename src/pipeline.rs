@@ -1,0 +1,126 @@
+//! The whole conversion of one input: decode → read → language → model.
+//!
+//! This is the one place that knows the order of the stages; the CLI and
+//! the batch runner call [`convert`] and nothing below it.
+
+use crate::decode::{self, DecodeOptions, Decoded};
+use crate::error::Result;
+use crate::lang;
+use crate::model::{Article, Direction, Metadata, SCHEMA_VERSION, Source, Stats};
+use crate::readers::{self, InputFormat};
+
+/// Everything a conversion needs besides the bytes.
+#[derive(Debug, Clone)]
+pub struct ConvertOptions {
+    /// The reader to use (`auto` sniffs).
+    pub format: InputFormat,
+    /// How to decode the bytes.
+    pub decode: DecodeOptions,
+    /// A language tag that overrides detection (`--lang`).
+    pub lang: Option<String>,
+    /// Largest input accepted, in bytes.
+    pub max_input_size: u64,
+}
+
+impl Default for ConvertOptions {
+    fn default() -> Self {
+        ConvertOptions {
+            format: InputFormat::Auto,
+            decode: DecodeOptions::default(),
+            lang: None,
+            max_input_size: DEFAULT_MAX_INPUT_SIZE,
+        }
+    }
+}
+
+/// Default for `--max-input-size`: large enough for any article or book,
+/// small enough that a stray disk image does not exhaust memory.
+pub const DEFAULT_MAX_INPUT_SIZE: u64 = 256 * 1024 * 1024;
+
+/// Converts the bytes of one input into an article.
+///
+/// `path` is recorded in `source.path` as given (`None` for standard input)
+/// and helps format detection by its extension.
+///
+/// # Errors
+///
+/// Any [`crate::Error`] of decoding or reading; the caller adds the input's
+/// name when it prints it.
+pub fn convert(bytes: &[u8], path: Option<&str>, options: &ConvertOptions) -> Result<Article> {
+    if bytes.len() as u64 > options.max_input_size {
+        return Err(crate::Error::TooLarge {
+            limit: options.max_input_size,
+        });
+    }
+    let format = options.format.resolve(bytes, path);
+    let decoded = decode::decode(bytes, &options.decode)?;
+    let mut article = match format {
+        InputFormat::Auto | InputFormat::Text => read_text(&decoded)?,
+    };
+    article.source = source(&decoded, path, format);
+    apply_language(&mut article, options.lang.as_deref());
+    article.finish();
+    Ok(article)
+}
+
+fn read_text(decoded: &Decoded) -> Result<Article> {
+    let structure = readers::text::read(decoded)?;
+    let (title, title_span) = match structure.title {
+        Some((title, span)) => (Some(title), Some(span)),
+        None => (None, None),
+    };
+    Ok(Article {
+        schema_version: SCHEMA_VERSION.to_string(),
+        title,
+        title_span,
+        lead: None,
+        lang: None,
+        dir: Direction::Ltr,
+        sections: structure.sections,
+        metadata: Metadata::default(),
+        source: source(decoded, None, InputFormat::Text),
+        stats: Stats::default(),
+    })
+}
+
+fn source(decoded: &Decoded, path: Option<&str>, format: InputFormat) -> Source {
+    let report = &decoded.report;
+    Source {
+        path: path.map(str::to_string),
+        format: format.as_str().to_string(),
+        encoding: report.encoding.name().to_string(),
+        encoding_source: report.source,
+        confidence: report.confidence,
+        bom: report.bom,
+        newline: report.newline,
+        bytes: report.bytes as u64,
+        replaced: report.replaced as u64,
+    }
+}
+
+/// Sets `lang` and `dir`: from the user's tag when given, otherwise from
+/// the text (readers that found a declared language keep it).
+fn apply_language(article: &mut Article, forced: Option<&str>) {
+    if let Some(tag) = forced {
+        article.lang = Some(tag.to_string());
+        article.dir = lang::direction_of_lang(tag);
+        return;
+    }
+    if article.lang.is_some() {
+        return;
+    }
+    let mut sample = String::new();
+    for text in article
+        .title
+        .iter()
+        .chain(article.blocks().map(|b| &b.text))
+    {
+        sample.push_str(text);
+        sample.push('\n');
+        if sample.len() > 16 * 1024 {
+            break;
+        }
+    }
+    article.lang = lang::detect_language(&sample);
+    article.dir = lang::direction_of_text(&sample);
+}

@@ -1,0 +1,669 @@
+//! The plain-text reader: finds the structure a person sees in an article
+//! that has none written down.
+//!
+//! The rules are deliberately general, because they meet articles copied out
+//! of every kind of web page, in every language:
+//!
+//! * **Blocks** are runs of non-blank lines. A line holding only white space
+//!   (U+00A0, U+3000 and zero-width characters included) is blank.
+//! * Inside a block, lines are either **hard-wrapped** prose (similar widths,
+//!   mostly not ending a sentence, often continuing in lower case), which is
+//!   joined into one paragraph, or **one paragraph per line**, as text pasted
+//!   from the web usually is.
+//! * **Title**: the first unit, when it is a single short line that does not
+//!   end like a sentence and more text follows, or a `# ` line. Never invented.
+//! * **Section headings**: a later single line, short compared with the
+//!   body's paragraphs, that does not end like a sentence and stands between
+//!   two paragraphs (a run of such lines is a list of names or credits, not
+//!   headings); also `##`-style lines.
+//! * **Quotes**: `>` lines, or a unit wholly inside « », “ ” or " ".
+//!   **List items**: lines starting with `-`, `*`, `•`, `1.` or `1)`.
+
+use crate::decode::Decoded;
+use crate::error::{Error, Result};
+use crate::model::{Block, BlockKind, Section, Span, count_words, is_cjk};
+
+/// The longest line (in characters) that still looks like a title.
+const TITLE_MAX_CHARS: usize = 200;
+/// The most words a title may have.
+const TITLE_MAX_WORDS: u64 = 30;
+/// The longest line (in characters) that can be an implicit section heading.
+const HEADING_MAX_CHARS: usize = 100;
+/// The most words an implicit section heading may have.
+const HEADING_MAX_WORDS: u64 = 15;
+/// An implicit heading is at most this share of the median paragraph length.
+const HEADING_MAX_SHARE: f64 = 0.6;
+/// Hard-wrapped prose has lines of at most this many characters.
+const WRAP_MAX_WIDTH: usize = 110;
+
+/// What the text reader found: the parts of an article it is responsible for.
+#[derive(Debug, Default)]
+pub struct TextStructure {
+    /// The title and its span, when there is one.
+    pub title: Option<(String, Span)>,
+    /// The body.
+    pub sections: Vec<Section>,
+}
+
+/// Reads the structure of a plain-text article.
+///
+/// # Errors
+///
+/// [`Error::Empty`] when the text holds nothing but blank lines.
+pub fn read(decoded: &Decoded) -> Result<TextStructure> {
+    let text = decoded.text.as_str();
+    let lines = split_lines(text);
+    let units = build_units(text, &lines);
+    if units.is_empty() {
+        return Err(Error::Empty);
+    }
+    Ok(assemble(decoded, units))
+}
+
+/// A line of the input, as byte offsets into the decoded text, trimmed of
+/// white space at both ends; `start == end` for a blank line.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    start: usize,
+    end: usize,
+}
+
+fn split_lines(text: &str) -> Vec<Line> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::with_capacity(bytes.len() / 64 + 1);
+    let mut start = 0;
+    let mut push = |start: usize, end: usize| {
+        let raw = &text[start..end];
+        let trimmed_start = raw.len() - raw.trim_start_matches(is_blank_char).len();
+        let trimmed = raw.trim_matches(is_blank_char);
+        let begin = start + trimmed_start;
+        lines.push(Line {
+            start: begin,
+            end: begin + trimmed.len(),
+        });
+    };
+    let mut iter = memchr::memchr2_iter(b'\n', b'\r', bytes).peekable();
+    while let Some(at) = iter.next() {
+        push(start, at);
+        start = at + 1;
+        if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+            iter.next();
+            start = at + 2;
+        }
+    }
+    if start < bytes.len() {
+        push(start, bytes.len());
+    }
+    lines
+}
+
+/// White space and the invisible characters that make a line look blank.
+fn is_blank_char(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{200B}'
+                | '\u{200C}'
+                | '\u{200D}'
+                | '\u{2060}'
+                | '\u{FEFF}'
+                | '\u{200E}'
+                | '\u{200F}'
+        )
+}
+
+/// How a unit is marked in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// Ordinary prose.
+    Plain,
+    /// A `#` line with its level.
+    Hash(u8),
+    /// `>` lines.
+    Quote,
+    /// A list item.
+    Item,
+}
+
+/// A candidate block: one paragraph, quote, item or heading line.
+#[derive(Debug, Clone)]
+struct Unit {
+    mark: Mark,
+    text: String,
+    /// Decoded byte range, from the first non-blank character to the last.
+    start: usize,
+    end: usize,
+    /// Number of source lines.
+    lines: usize,
+}
+
+impl Unit {
+    fn chars(&self) -> usize {
+        self.text.chars().count()
+    }
+}
+
+fn build_units(text: &str, lines: &[Line]) -> Vec<Unit> {
+    let mut units = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].start == lines[i].end {
+            i += 1;
+            continue;
+        }
+        let block_end = lines[i..]
+            .iter()
+            .position(|l| l.start == l.end)
+            .map_or(lines.len(), |p| i + p);
+        split_block(text, &lines[i..block_end], &mut units);
+        i = block_end;
+    }
+    units
+}
+
+/// Splits one block (a run of non-blank lines) into units.
+fn split_block(text: &str, block: &[Line], units: &mut Vec<Unit>) {
+    let line_text = |line: &Line| &text[line.start..line.end];
+    let mut i = 0;
+    while i < block.len() {
+        let line = &block[i];
+        let content = line_text(line);
+        if let Some((level, heading)) = hash_heading(content) {
+            units.push(Unit {
+                mark: Mark::Hash(level),
+                text: heading.to_string(),
+                start: line.start,
+                end: line.end,
+                lines: 1,
+            });
+            i += 1;
+        } else if content.starts_with('>') {
+            let run = block[i..]
+                .iter()
+                .take_while(|l| line_text(l).starts_with('>'))
+                .count();
+            let parts: Vec<&str> = block[i..i + run]
+                .iter()
+                .map(|l| strip_quote_marker(line_text(l)))
+                .collect();
+            units.push(Unit {
+                mark: Mark::Quote,
+                text: join_lines(&parts),
+                start: line.start,
+                end: block[i + run - 1].end,
+                lines: run,
+            });
+            i += run;
+        } else if let Some(item) = list_item_text(content) {
+            // Continuation lines of an item are indented in the source.
+            let mut parts = vec![item];
+            let mut j = i + 1;
+            while j < block.len()
+                && is_indented(text, &block[j])
+                && list_item_text(line_text(&block[j])).is_none()
+            {
+                parts.push(line_text(&block[j]));
+                j += 1;
+            }
+            units.push(Unit {
+                mark: Mark::Item,
+                text: join_lines(&parts),
+                start: line.start,
+                end: block[j - 1].end,
+                lines: j - i,
+            });
+            i = j;
+        } else {
+            let run = block[i..]
+                .iter()
+                .take_while(|l| {
+                    let t = line_text(l);
+                    hash_heading(t).is_none() && !t.starts_with('>') && list_item_text(t).is_none()
+                })
+                .count();
+            split_prose(text, &block[i..i + run], units);
+            i += run;
+        }
+    }
+}
+
+/// Prose lines: one wrapped paragraph, or one paragraph per line.
+fn split_prose(text: &str, lines: &[Line], units: &mut Vec<Unit>) {
+    let parts: Vec<&str> = lines.iter().map(|l| &text[l.start..l.end]).collect();
+    if lines.len() > 1 && looks_wrapped(&parts) {
+        units.push(Unit {
+            mark: Mark::Plain,
+            text: join_lines(&parts),
+            start: lines[0].start,
+            end: lines[lines.len() - 1].end,
+            lines: lines.len(),
+        });
+    } else {
+        for (line, part) in lines.iter().zip(parts) {
+            units.push(Unit {
+                mark: Mark::Plain,
+                text: part.to_string(),
+                start: line.start,
+                end: line.end,
+                lines: 1,
+            });
+        }
+    }
+}
+
+/// Hard-wrapped prose: lines of similar, moderate width that mostly break
+/// in the middle of a sentence, or that continue in lower case.
+fn looks_wrapped(parts: &[&str]) -> bool {
+    let widths: Vec<usize> = parts.iter().map(|p| p.chars().count()).collect();
+    let max = widths.iter().copied().max().unwrap_or(0);
+    let inner = &parts[..parts.len() - 1];
+    let n = inner.len() as f64;
+    let lowercase_next = parts[1..]
+        .iter()
+        .filter(|p| p.chars().next().is_some_and(char::is_lowercase))
+        .count() as f64;
+    if lowercase_next >= 0.5 * n && max <= 2 * WRAP_MAX_WIDTH {
+        return true;
+    }
+    if max > WRAP_MAX_WIDTH {
+        return false;
+    }
+    let full = widths[..inner.len()]
+        .iter()
+        .filter(|&&w| w as f64 >= 0.55 * max as f64)
+        .count() as f64;
+    let sentence_ends = inner.iter().filter(|p| ends_sentence(p)).count() as f64;
+    full >= 0.7 * n && sentence_ends <= 0.5 * n
+}
+
+/// Joins source lines of one unit: with a space, or with nothing between
+/// two CJK characters (those scripts do not put spaces between words).
+fn join_lines(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for part in parts
+        .iter()
+        .map(|p| p.trim_matches(is_blank_char))
+        .filter(|p| !p.is_empty())
+    {
+        if let (Some(before), Some(after)) = (out.chars().next_back(), part.chars().next()) {
+            if !(is_cjk(before) && is_cjk(after)) {
+                out.push(' ');
+            }
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+fn is_indented(text: &str, line: &Line) -> bool {
+    let line_start = text[..line.start].rfind(['\n', '\r']).map_or(0, |p| p + 1);
+    line.start > line_start
+}
+
+/// `# Heading` (one to six `#`, then a space) gives its level and text,
+/// without a closing `#` sequence.
+fn hash_heading(line: &str) -> Option<(u8, &str)> {
+    let level = line.bytes().take_while(|&b| b == b'#').count();
+    if !(1..=6).contains(&level) {
+        return None;
+    }
+    let rest = &line[level..];
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let heading = rest.trim_matches(is_blank_char);
+    let heading = match heading.trim_end_matches('#') {
+        stripped if stripped.ends_with([' ', '\t']) => stripped.trim_end(),
+        stripped if stripped.is_empty() => stripped,
+        _ => heading,
+    };
+    (!heading.is_empty()).then_some((level as u8, heading))
+}
+
+fn strip_quote_marker(line: &str) -> &str {
+    let rest = &line[1..];
+    rest.strip_prefix(' ').unwrap_or(rest)
+}
+
+/// The text of a list item line (`- x`, `* x`, `• x`, `1. x`, `1) x`), or `None`.
+fn list_item_text(line: &str) -> Option<&str> {
+    let mut chars = line.char_indices();
+    let (_, first) = chars.next()?;
+    let after_marker = if matches!(first, '-' | '*' | '+' | '•' | '◦' | '▪' | '‣' | '–') {
+        first.len_utf8()
+    } else if first.is_ascii_digit() || ('\u{0660}'..='\u{0669}').contains(&first) {
+        let digits = line
+            .char_indices()
+            .take_while(|(_, c)| c.is_ascii_digit() || ('\u{0660}'..='\u{0669}').contains(c));
+        let (last, c) = digits.last()?;
+        let end = last + c.len_utf8();
+        if end > 6 {
+            return None;
+        }
+        let punct = line[end..].chars().next()?;
+        if !matches!(punct, '.' | ')') {
+            return None;
+        }
+        end + 1
+    } else {
+        return None;
+    };
+    let rest = &line[after_marker..];
+    if !rest.starts_with([' ', '\t', '\u{A0}']) {
+        return None;
+    }
+    let item = rest.trim_matches(is_blank_char);
+    (!item.is_empty()).then_some(item)
+}
+
+/// Whether a line ends the way sentences end, ignoring closing quotes and
+/// brackets after the punctuation (`He left."`).
+fn ends_sentence(text: &str) -> bool {
+    let trimmed = text.trim_end_matches(|c: char| {
+        matches!(
+            c,
+            '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '』' | '」' | '）'
+        ) || is_blank_char(c)
+    });
+    trimmed.ends_with(['.', '!', '?', '؟', '۔', '。', '…', '！', '？', '｡', '؛'])
+}
+
+/// Whether a line ends the way an unfinished sentence or an introduction does.
+fn ends_open(text: &str) -> bool {
+    text.trim_end()
+        .ends_with([':', ',', ';', '،', '-', '–', '—', '：', '，', '、'])
+}
+
+/// The body-text unit kinds after classification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Heading(u8),
+    Block(BlockKind),
+}
+
+fn assemble(decoded: &Decoded, mut units: Vec<Unit>) -> TextStructure {
+    let span = |start: usize, end: usize| Span {
+        start: decoded.original_offset(start) as u64,
+        end: decoded.original_offset(end) as u64,
+    };
+    let mut structure = TextStructure::default();
+    let explicit_title = units.len() > 1
+        && units[0].mark == Mark::Hash(1)
+        && units.iter().filter(|u| u.mark == Mark::Hash(1)).count() == 1;
+    if explicit_title || (units.len() > 1 && looks_like_title(&units[0])) {
+        let title = units.remove(0);
+        structure.title = Some((title.text, span(title.start, title.end)));
+    }
+    let roles = classify(&units);
+    let mut section = Section {
+        heading: None,
+        level: None,
+        heading_span: None,
+        blocks: Vec::new(),
+    };
+    for (unit, role) in units.into_iter().zip(roles) {
+        match role {
+            Role::Heading(level) => {
+                if section.heading.is_some() || !section.blocks.is_empty() {
+                    structure.sections.push(section);
+                }
+                section = Section {
+                    heading: Some(unit.text),
+                    level: Some(level),
+                    heading_span: Some(span(unit.start, unit.end)),
+                    blocks: Vec::new(),
+                };
+            }
+            Role::Block(kind) => section.blocks.push(Block {
+                kind,
+                text: unit.text,
+                span: span(unit.start, unit.end),
+            }),
+        }
+    }
+    if section.heading.is_some() || !section.blocks.is_empty() {
+        structure.sections.push(section);
+    }
+    structure
+}
+
+fn looks_like_title(unit: &Unit) -> bool {
+    unit.mark == Mark::Plain
+        && unit.lines == 1
+        && unit.chars() <= TITLE_MAX_CHARS
+        && count_words(&unit.text) <= TITLE_MAX_WORDS
+        && !ends_sentence(&unit.text)
+        && !ends_open(&unit.text)
+        && unit.text.chars().any(char::is_alphabetic)
+        && quote_kind(&unit.text).is_none()
+}
+
+fn classify(units: &[Unit]) -> Vec<Role> {
+    let mut lengths: Vec<usize> = units
+        .iter()
+        .filter(|u| u.mark == Mark::Plain)
+        .map(Unit::chars)
+        .collect();
+    lengths.sort_unstable();
+    let median = lengths.get(lengths.len() / 2).copied().unwrap_or(0);
+    let limit = if lengths.len() >= 3 {
+        HEADING_MAX_CHARS.min((median as f64 * HEADING_MAX_SHARE) as usize)
+    } else {
+        HEADING_MAX_CHARS.min(60)
+    };
+    let candidate: Vec<bool> = units
+        .iter()
+        .enumerate()
+        .map(|(i, unit)| i > 0 && i + 1 < units.len() && looks_like_heading(unit, limit))
+        .collect();
+    units
+        .iter()
+        .enumerate()
+        .map(|(i, unit)| match unit.mark {
+            Mark::Hash(level) => Role::Heading(level),
+            Mark::Quote => Role::Block(BlockKind::Quote),
+            Mark::Item => Role::Block(BlockKind::ListItem),
+            Mark::Plain => {
+                let lonely = !candidate.get(i + 1).copied().unwrap_or(false)
+                    && !(i > 0 && candidate[i - 1])
+                    && !matches!(units.get(i + 1).map(|u| u.mark), Some(Mark::Hash(_)));
+                if candidate[i] && lonely {
+                    Role::Heading(2)
+                } else if quote_kind(&unit.text).is_some() {
+                    Role::Block(BlockKind::Quote)
+                } else {
+                    Role::Block(BlockKind::Paragraph)
+                }
+            }
+        })
+        .collect()
+}
+
+fn looks_like_heading(unit: &Unit, limit: usize) -> bool {
+    unit.mark == Mark::Plain
+        && unit.lines == 1
+        && unit.chars() <= limit
+        && count_words(&unit.text) <= HEADING_MAX_WORDS
+        && !ends_sentence(&unit.text)
+        && !ends_open(&unit.text)
+        && unit.text.chars().any(char::is_alphabetic)
+        && !unit.text.chars().next().is_some_and(char::is_lowercase)
+        && quote_kind(&unit.text).is_none()
+}
+
+/// A unit wholly inside one pair of quotation marks: `«…»`, `“…”`, `„…“`,
+/// `"…"`, with no closing mark before the end.
+fn quote_kind(text: &str) -> Option<char> {
+    let mut chars = text.chars();
+    let open = chars.next()?;
+    let close = match open {
+        '«' => '»',
+        '“' => '”',
+        '„' => '“',
+        '"' => '"',
+        _ => return None,
+    };
+    let inner = text[open.len_utf8()..]
+        .trim_end_matches(|c: char| matches!(c, '.' | ',' | '!' | '?' | '؟'));
+    let inner = inner.strip_suffix(close)?;
+    (inner.chars().count() >= 2 && !inner.contains(close)).then_some(close)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::{DecodeOptions, decode};
+
+    fn structure(text: &str) -> TextStructure {
+        read(&decode(text.as_bytes(), &DecodeOptions::default()).unwrap()).unwrap()
+    }
+
+    fn outline(s: &TextStructure) -> Vec<(Option<String>, Vec<(BlockKind, String)>)> {
+        s.sections
+            .iter()
+            .map(|sec| {
+                (
+                    sec.heading.clone(),
+                    sec.blocks
+                        .iter()
+                        .map(|b| (b.kind, b.text.clone()))
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    const P1: &str = "The government announced on Tuesday a plan to rebuild the harbour, which was damaged by the storm last winter.";
+    const P2: &str = "Officials said the work would take three years and cost more than the original estimate, because prices rose.";
+    const P3: &str = "Residents welcomed the news but asked for a say in how the new waterfront would look once the work is done.";
+
+    #[test]
+    fn english_title_and_heading() {
+        let text = format!("Harbour to be rebuilt\n\n{P1}\n\n{P2}\n\nWhat comes next\n\n{P3}\n");
+        let s = structure(&text);
+        assert_eq!(
+            s.title.as_ref().map(|t| t.0.as_str()),
+            Some("Harbour to be rebuilt")
+        );
+        let outline = outline(&s);
+        assert_eq!(outline.len(), 2);
+        assert_eq!(outline[0].0, None);
+        assert_eq!(outline[0].1.len(), 2);
+        assert_eq!(outline[1].0.as_deref(), Some("What comes next"));
+        assert_eq!(outline[1].1, vec![(BlockKind::Paragraph, P3.to_string())]);
+    }
+
+    #[test]
+    fn no_title_when_first_block_is_a_sentence() {
+        let s = structure(&format!("{P1}\n\n{P2}\n"));
+        assert!(s.title.is_none());
+        assert_eq!(outline(&s)[0].1.len(), 2);
+    }
+
+    #[test]
+    fn a_single_block_is_never_a_title() {
+        let s = structure("Just a short line\n");
+        assert!(s.title.is_none());
+        assert_eq!(outline(&s)[0].1[0].1, "Just a short line");
+    }
+
+    #[test]
+    fn arabic_headings_without_title() {
+        let p = "وبحسب مصادر مطلعة على الاجتماعات، فقد تركزت المناقشات على آليات الانتقال إلى المرحلة الثانية من اتفاق الهدنة، والتي تهدف إلى ضمان التزام الأطراف كافة ببنود وقف إطلاق النار.";
+        let text = format!("{p}\n\n\u{a0}\n\n{p}\n\nخلفية الوضع الميداني\n\n{p}\n\n{p}\n");
+        let s = structure(&text);
+        assert!(s.title.is_none());
+        let outline = outline(&s);
+        assert_eq!(outline.len(), 2);
+        assert_eq!(outline[1].0.as_deref(), Some("خلفية الوضع الميداني"));
+        assert_eq!(outline[1].1.len(), 2);
+    }
+
+    #[test]
+    fn wrapped_lines_are_joined() {
+        let text = "Storm hits coast\n\nThe storm reached the coast early on Monday morning and\nbrought winds of more than a hundred kilometres an hour to\nthe small fishing towns along the bay.\n\nSecond paragraph here, which is long enough to be a paragraph.\n";
+        let s = structure(text);
+        let blocks = &outline(&s)[0].1;
+        assert_eq!(blocks.len(), 2);
+        assert!(
+            blocks[0].1.starts_with(
+                "The storm reached the coast early on Monday morning and brought winds"
+            )
+        );
+        assert!(blocks[0].1.ends_with("along the bay."));
+    }
+
+    #[test]
+    fn one_paragraph_per_line_is_kept_apart() {
+        let text = format!("{P1}\n{P2}\n{P3}\n");
+        let s = structure(&text);
+        assert_eq!(outline(&s)[0].1.len(), 3);
+    }
+
+    #[test]
+    fn cjk_lines_join_without_space() {
+        let s = structure(
+            "東京の天気は晴れで、気温は\n二十度まで上がる見込みです。\n\n次の段落です。\n",
+        );
+        assert_eq!(
+            outline(&s)[0].1[0].1,
+            "東京の天気は晴れで、気温は二十度まで上がる見込みです。"
+        );
+    }
+
+    #[test]
+    fn quotes_and_lists() {
+        let text = format!(
+            "{P1}\n\n> Markets are calm,\n> for now.\n\n«هذا نص مقتبس بالكامل»\n\nKey points:\n- first point\n- second point\n  continued\n1. numbered\n2) another\n\n{P2}\n"
+        );
+        let s = structure(&text);
+        let blocks = &outline(&s)[0].1;
+        let kinds: Vec<BlockKind> = blocks.iter().map(|b| b.0).collect();
+        use BlockKind::*;
+        assert_eq!(
+            kinds,
+            vec![
+                Paragraph, Quote, Quote, Paragraph, ListItem, ListItem, ListItem, ListItem,
+                Paragraph
+            ]
+        );
+        assert_eq!(blocks[1].1, "Markets are calm, for now.");
+        assert_eq!(blocks[5].1, "second point continued");
+        assert_eq!(blocks[7].1, "another");
+    }
+
+    #[test]
+    fn markdown_style_hash_lines() {
+        let s = structure(&format!(
+            "# The Title\n\n{P1}\n\n## Part two ##\n\n{P2}\n\n#hashtag is text\n"
+        ));
+        assert_eq!(s.title.as_ref().map(|t| t.0.as_str()), Some("The Title"));
+        let outline = outline(&s);
+        assert_eq!(outline[1].0.as_deref(), Some("Part two"));
+        assert_eq!(outline[1].1[1].1, "#hashtag is text");
+    }
+
+    #[test]
+    fn runs_of_short_lines_are_not_headings() {
+        let s = structure(&format!("{P1}\n\nJohn Smith\nJane Doe\nAlex Roe\n\n{P2}\n"));
+        assert_eq!(outline(&s).len(), 1);
+    }
+
+    #[test]
+    fn crlf_and_cr_give_the_same_structure() {
+        let lf = format!("Harbour to be rebuilt\n\n{P1}\n\nWhat comes next\n\n{P2}\n");
+        let expected = outline(&structure(&lf));
+        assert_eq!(outline(&structure(&lf.replace('\n', "\r\n"))), expected);
+        assert_eq!(outline(&structure(&lf.replace('\n', "\r"))), expected);
+    }
+
+    #[test]
+    fn blank_only_input_is_an_error() {
+        let decoded = decode(
+            "  \n\u{a0}\n\u{3000}\u{200b}\n".as_bytes(),
+            &DecodeOptions::default(),
+        )
+        .unwrap();
+        assert!(matches!(read(&decoded), Err(Error::Empty)));
+    }
+}

@@ -1,0 +1,163 @@
+//! The article model to bytes: one module per output format.
+//!
+//! Writers consume only [`Article`]; they never see the input. Output is
+//! deterministic: the same article gives the same bytes, with struct field
+//! order (never hash-map order) and no timestamps.
+//!
+//! A [`Sink`] writes one or many articles to one stream, framing them the
+//! way each format needs (a JSON array, one CSV header, one XML root).
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod xml;
+
+use std::io::Write;
+
+use clap::ValueEnum;
+
+use crate::error::Result;
+use crate::model::Article;
+
+/// The output formats, as given to `-t/--to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// One pretty-printed JSON object (an array of them for several inputs).
+    Json,
+    /// One compact JSON object per line per article.
+    Jsonl,
+    /// RFC 4180 CSV with a header row (see `--csv-rows`).
+    Csv,
+    /// XML 1.0, described by `schema/article.xsd`.
+    Xml,
+    /// Markdown with YAML front matter.
+    #[value(alias = "markdown")]
+    Md,
+}
+
+impl OutputFormat {
+    /// The usual file extension, used to infer `-t` from `-o` and to name
+    /// outputs.
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Json => "json",
+            OutputFormat::Jsonl => "jsonl",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Xml => "xml",
+            OutputFormat::Md => "md",
+        }
+    }
+
+    /// The format a file name's extension asks for, if any.
+    pub fn from_extension(path: &str) -> Option<OutputFormat> {
+        let extension = std::path::Path::new(path)
+            .extension()?
+            .to_str()?
+            .to_ascii_lowercase();
+        match extension.as_str() {
+            "json" => Some(OutputFormat::Json),
+            "jsonl" | "ndjson" => Some(OutputFormat::Jsonl),
+            "csv" => Some(OutputFormat::Csv),
+            "xml" => Some(OutputFormat::Xml),
+            "md" | "markdown" => Some(OutputFormat::Md),
+            _ => None,
+        }
+    }
+}
+
+/// What the CSV rows stand for (`--csv-rows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum CsvRows {
+    /// One row per block, with its section, heading, type, text and span.
+    #[default]
+    Blocks,
+    /// One row per article, with its title, lead, counts and body text.
+    Articles,
+}
+
+/// Options shared by the writers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions {
+    /// What a CSV row stands for.
+    pub csv_rows: CsvRows,
+}
+
+/// Writes articles to one stream in one format.
+///
+/// `many` says whether the stream will hold several articles, which
+/// decides the framing of JSON (object or array) and XML (`<article>` or
+/// `<articles>` root) before the first article is known.
+pub struct Sink<W: Write> {
+    format: OutputFormat,
+    options: WriteOptions,
+    many: bool,
+    written: usize,
+    out: W,
+}
+
+impl<W: Write> Sink<W> {
+    /// Starts a stream; nothing is written until the first article.
+    pub fn new(format: OutputFormat, options: WriteOptions, many: bool, out: W) -> Self {
+        Sink {
+            format,
+            options,
+            many,
+            written: 0,
+            out,
+        }
+    }
+
+    /// Writes one article.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Write`] when the stream refuses the bytes.
+    pub fn write(&mut self, article: &Article) -> Result<()> {
+        let first = self.written == 0;
+        match self.format {
+            OutputFormat::Json => json::write_pretty(article, self.many, first, &mut self.out)?,
+            OutputFormat::Jsonl => json::write_line(article, &mut self.out)?,
+            OutputFormat::Csv => csv::write(article, self.options.csv_rows, first, &mut self.out)?,
+            OutputFormat::Xml => xml::write(article, self.many, first, &mut self.out)?,
+            OutputFormat::Md => markdown::write(article, first, &mut self.out)?,
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Closes the framing (the JSON array, the XML root, a CSV header for
+    /// an empty run) and flushes.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Write`] when the stream refuses the bytes.
+    pub fn finish(mut self) -> Result<W> {
+        match self.format {
+            OutputFormat::Json if self.many => json::close_array(self.written, &mut self.out)?,
+            OutputFormat::Xml if self.many => xml::close_root(self.written, &mut self.out)?,
+            OutputFormat::Csv if self.written == 0 => {
+                csv::write_header(self.options.csv_rows, &mut self.out)?
+            }
+            _ => {}
+        }
+        self.out.flush().map_err(crate::Error::Write)?;
+        Ok(self.out)
+    }
+}
+
+/// Writes one article as a complete document.
+///
+/// # Errors
+///
+/// [`crate::Error::Write`] when the stream refuses the bytes.
+pub fn write(
+    article: &Article,
+    format: OutputFormat,
+    options: WriteOptions,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut sink = Sink::new(format, options, false, out);
+    sink.write(article)?;
+    sink.finish()?;
+    Ok(())
+}

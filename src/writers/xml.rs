@@ -1,0 +1,288 @@
+//! XML 1.0, written with quick-xml and described by `schema/article.xsd`.
+//!
+//! The output is well-formed for ANY input text: characters that XML 1.0
+//! forbids (C0 controls other than tab and line breaks, U+FFFE, U+FFFF) are
+//! dropped and counted in `<source dropped_chars>`, never emitted. quick-xml
+//! escapes only `< > & ' "`, so escaping is done here: carriage returns,
+//! tabs and line feeds in attributes become character references too, so
+//! that an XML parser's end-of-line and attribute normalisation gives back
+//! exactly the text of the model.
+
+use std::borrow::Cow;
+use std::io::Write;
+
+use quick_xml::Writer;
+use quick_xml::events::attributes::Attribute;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::name::QName;
+
+use crate::error::{Error, Result};
+use crate::model::{Article, SCHEMA_VERSION, Span};
+
+/// Root element holding several articles.
+const MANY_ROOT: &str = "articles";
+
+/// Writes one article: as the document when `!many`, else inside the
+/// `<articles>` root (opened before the first one).
+pub fn write(article: &Article, many: bool, first: bool, out: &mut dyn Write) -> Result<()> {
+    let mut xml = XmlOut {
+        writer: Writer::new_with_indent(out, b' ', 2),
+        dropped: 0,
+    };
+    if first {
+        xml.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        if many {
+            xml.start(MANY_ROOT, &[("schema_version", SCHEMA_VERSION.into())])?;
+        }
+    }
+    if many {
+        // The writer is new for every article: indent by hand under the root.
+        xml.writer
+            .get_mut()
+            .write_all(b"\n")
+            .map_err(Error::Write)?;
+    }
+    xml.article(article, many)?;
+    if !many {
+        xml.writer
+            .get_mut()
+            .write_all(b"\n")
+            .map_err(Error::Write)?;
+    }
+    Ok(())
+}
+
+/// Closes the `<articles>` root opened by [`write`] (or writes an empty one).
+pub fn close_root(written: usize, out: &mut dyn Write) -> Result<()> {
+    let text = if written == 0 {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{MANY_ROOT} schema_version=\"{SCHEMA_VERSION}\"/>\n"
+        )
+    } else {
+        format!("\n</{MANY_ROOT}>\n")
+    };
+    out.write_all(text.as_bytes()).map_err(Error::Write)
+}
+
+struct XmlOut<W: Write> {
+    writer: Writer<W>,
+    dropped: u64,
+}
+
+impl<W: Write> XmlOut<W> {
+    fn event(&mut self, event: Event<'_>) -> Result<()> {
+        self.writer.write_event(event).map_err(Error::Write)
+    }
+
+    fn start(&mut self, name: &str, attributes: &[(&str, Cow<'_, str>)]) -> Result<()> {
+        let element = self.element(name, attributes);
+        self.event(Event::Start(element))
+    }
+
+    fn empty(&mut self, name: &str, attributes: &[(&str, Cow<'_, str>)]) -> Result<()> {
+        let element = self.element(name, attributes);
+        self.event(Event::Empty(element))
+    }
+
+    fn end(&mut self, name: &str) -> Result<()> {
+        self.event(Event::End(BytesEnd::new(name)))
+    }
+
+    fn element<'a>(
+        &mut self,
+        name: &'a str,
+        attributes: &[(&'a str, Cow<'_, str>)],
+    ) -> BytesStart<'a> {
+        let mut element = BytesStart::new(name);
+        for (key, value) in attributes {
+            let escaped = escape(value, true, &mut self.dropped).into_owned();
+            element.push_attribute(Attribute {
+                key: QName(key),
+                value: Cow::Owned(escaped),
+            });
+        }
+        element
+    }
+
+    /// `<name attributes…>text</name>`.
+    fn text_element(
+        &mut self,
+        name: &str,
+        attributes: &[(&str, Cow<'_, str>)],
+        text: &str,
+    ) -> Result<()> {
+        self.start(name, attributes)?;
+        let escaped = escape(text, false, &mut self.dropped);
+        self.event(Event::Text(BytesText::from_escaped(escaped)))?;
+        self.end(name)
+    }
+
+    fn article(&mut self, article: &Article, indented: bool) -> Result<()> {
+        if indented {
+            self.writer
+                .get_mut()
+                .write_all(b"  ")
+                .map_err(Error::Write)?;
+        }
+        let mut root: Vec<(&str, Cow<'_, str>)> =
+            vec![("schema_version", article.schema_version.as_str().into())];
+        if let Some(lang) = &article.lang {
+            root.push(("lang", lang.as_str().into()));
+        }
+        root.push(("dir", article.dir.as_str().into()));
+        self.start("article", &root)?;
+        if let Some(title) = &article.title {
+            self.text_element("title", &span_attributes(article.title_span), title)?;
+        }
+        if let Some(lead) = &article.lead {
+            self.text_element("lead", &[], lead)?;
+        }
+        self.metadata(article)?;
+        for section in &article.sections {
+            self.start("section", &[])?;
+            if let Some(heading) = &section.heading {
+                let mut attributes = Vec::new();
+                if let Some(level) = section.level {
+                    attributes.push(("level", level.to_string().into()));
+                }
+                attributes.extend(span_attributes(section.heading_span));
+                self.text_element("heading", &attributes, heading)?;
+            }
+            for block in &section.blocks {
+                self.text_element(
+                    block.kind.as_str(),
+                    &span_attributes(Some(block.span)),
+                    &block.text,
+                )?;
+            }
+            self.end("section")?;
+        }
+        self.source(article)?;
+        let stats = &article.stats;
+        self.empty(
+            "stats",
+            &[
+                ("sections", stats.sections.to_string().into()),
+                ("paragraphs", stats.paragraphs.to_string().into()),
+                ("blocks", stats.blocks.to_string().into()),
+                ("words", stats.words.to_string().into()),
+                ("characters", stats.characters.to_string().into()),
+            ],
+        )?;
+        self.end("article")
+    }
+
+    fn metadata(&mut self, article: &Article) -> Result<()> {
+        let meta = &article.metadata;
+        self.start("metadata", &[])?;
+        for author in &meta.authors {
+            self.text_element("author", &[], author)?;
+        }
+        let singles = [
+            ("published", &meta.published),
+            ("modified", &meta.modified),
+            ("site_name", &meta.site_name),
+            ("url", &meta.url),
+            ("description", &meta.description),
+        ];
+        for (name, value) in singles {
+            if let Some(value) = value {
+                self.text_element(name, &[], value)?;
+            }
+        }
+        for keyword in &meta.keywords {
+            self.text_element("keyword", &[], keyword)?;
+        }
+        self.end("metadata")
+    }
+
+    /// `<source>` comes after the body so that `dropped_chars` counts every
+    /// character dropped from the text above it.
+    fn source(&mut self, article: &Article) -> Result<()> {
+        let source = &article.source;
+        let mut attributes: Vec<(&str, Cow<'_, str>)> = Vec::new();
+        if let Some(path) = &source.path {
+            attributes.push(("path", path.as_str().into()));
+        }
+        let dropped_before_source = self.dropped;
+        attributes.extend([
+            ("format", source.format.as_str().into()),
+            ("encoding", source.encoding.as_str().into()),
+            ("encoding_source", source.encoding_source.as_str().into()),
+            ("confidence", source.confidence.to_string().into()),
+            ("bom", source.bom.to_string().into()),
+            ("newline", source.newline.as_str().into()),
+            ("bytes", source.bytes.to_string().into()),
+            ("replaced", source.replaced.to_string().into()),
+        ]);
+        // The path itself may hold forbidden characters: count them too.
+        let mut path_dropped = 0;
+        if let Some(path) = &source.path {
+            escape(path, true, &mut path_dropped);
+        }
+        attributes.push((
+            "dropped_chars",
+            (dropped_before_source + path_dropped).to_string().into(),
+        ));
+        self.empty("source", &attributes)
+    }
+}
+
+fn span_attributes(span: Option<Span>) -> Vec<(&'static str, Cow<'static, str>)> {
+    match span {
+        Some(span) => vec![
+            ("start", span.start.to_string().into()),
+            ("end", span.end.to_string().into()),
+        ],
+        None => Vec::new(),
+    }
+}
+
+/// Whether XML 1.0 allows `c` in a document at all.
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+/// Escapes text for element content or an attribute value, dropping (and
+/// counting) the characters XML 1.0 forbids.
+pub fn escape<'a>(text: &'a str, attribute: bool, dropped: &mut u64) -> Cow<'a, str> {
+    let needs_work = text.chars().any(|c| {
+        matches!(c, '<' | '>' | '&' | '"' | '\r')
+            || (attribute && matches!(c, '\t' | '\n'))
+            || !is_xml_char(c)
+    });
+    if !needs_work {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            c if !is_xml_char(c) => *dropped += 1,
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_characters_are_dropped_and_counted() {
+        let mut dropped = 0;
+        assert_eq!(
+            escape("a\u{1}b\u{FFFE}<c>\r", false, &mut dropped),
+            "ab&lt;c&gt;&#13;"
+        );
+        assert_eq!(dropped, 2);
+        assert_eq!(escape("x\ty\n", true, &mut dropped), "x&#9;y&#10;");
+    }
+}
