@@ -10,9 +10,10 @@
 //!   mostly not ending a sentence, often continuing in lower case), which is
 //!   joined into one paragraph, or **one paragraph per line**, as text pasted
 //!   from the web usually is.
-//! * **Title**: the first unit, when it is a single short line that does not
-//!   end like a sentence and more text follows, or a `# ` line. Never invented.
-//! * **Section headings**: a later single line, short compared with the
+//! * **Title**: the first block, when it is a single short line that does not
+//!   end with a full stop and more text follows, or a `# ` line. Never
+//!   invented. Headlines that end with `?`, `!` or `…` are titles.
+//! * **Section headings**: a later single-line block, short compared with the
 //!   body's paragraphs, that does not end like a sentence and stands between
 //!   two paragraphs (a run of such lines is a list of names or credits, not
 //!   headings); also `##`-style lines.
@@ -133,8 +134,9 @@ struct Unit {
     /// Decoded byte range, from the first non-blank character to the last.
     start: usize,
     end: usize,
-    /// Number of source lines.
-    lines: usize,
+    /// The unit is a block of its own: one line between blank lines. Only
+    /// such lines can be a title or an implicit heading.
+    alone: bool,
 }
 
 impl Unit {
@@ -155,7 +157,11 @@ fn build_units(text: &str, lines: &[Line]) -> Vec<Unit> {
             .iter()
             .position(|l| l.start == l.end)
             .map_or(lines.len(), |p| i + p);
+        let first_unit = units.len();
         split_block(text, &lines[i..block_end], &mut units);
+        if units.len() == first_unit + 1 && block_end == i + 1 {
+            units[first_unit].alone = true;
+        }
         i = block_end;
     }
     units
@@ -174,7 +180,7 @@ fn split_block(text: &str, block: &[Line], units: &mut Vec<Unit>) {
                 text: heading.to_string(),
                 start: line.start,
                 end: line.end,
-                lines: 1,
+                alone: false,
             });
             i += 1;
         } else if content.starts_with('>') {
@@ -191,7 +197,7 @@ fn split_block(text: &str, block: &[Line], units: &mut Vec<Unit>) {
                 text: join_lines(&parts),
                 start: line.start,
                 end: block[i + run - 1].end,
-                lines: run,
+                alone: false,
             });
             i += run;
         } else if let Some(item) = list_item_text(content) {
@@ -210,7 +216,7 @@ fn split_block(text: &str, block: &[Line], units: &mut Vec<Unit>) {
                 text: join_lines(&parts),
                 start: line.start,
                 end: block[j - 1].end,
-                lines: j - i,
+                alone: false,
             });
             i = j;
         } else {
@@ -236,7 +242,7 @@ fn split_prose(text: &str, lines: &[Line], units: &mut Vec<Unit>) {
             text: join_lines(&parts),
             start: lines[0].start,
             end: lines[lines.len() - 1].end,
-            lines: lines.len(),
+            alone: false,
         });
     } else {
         for (line, part) in lines.iter().zip(parts) {
@@ -245,7 +251,7 @@ fn split_prose(text: &str, lines: &[Line], units: &mut Vec<Unit>) {
                 text: part.to_string(),
                 start: line.start,
                 end: line.end,
-                lines: 1,
+                alone: false,
             });
         }
     }
@@ -368,6 +374,19 @@ fn ends_sentence(text: &str) -> bool {
     trimmed.ends_with(['.', '!', '?', '؟', '۔', '。', '…', '！', '？', '｡', '؛'])
 }
 
+/// Whether a line ends like a statement (a full stop). Headlines may end
+/// with a question or exclamation mark or an ellipsis (`Time to act?`), so
+/// the title rule only rejects full stops.
+fn ends_statement(text: &str) -> bool {
+    let trimmed = text.trim_end_matches(|c: char| {
+        matches!(
+            c,
+            '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '』' | '」' | '）'
+        ) || is_blank_char(c)
+    });
+    trimmed.ends_with(['.', '۔', '。', '｡']) && !trimmed.ends_with("...")
+}
+
 /// Whether a line ends the way an unfinished sentence or an introduction does.
 fn ends_open(text: &str) -> bool {
     text.trim_end()
@@ -429,10 +448,10 @@ fn assemble(decoded: &Decoded, mut units: Vec<Unit>) -> TextStructure {
 
 fn looks_like_title(unit: &Unit) -> bool {
     unit.mark == Mark::Plain
-        && unit.lines == 1
+        && unit.alone
         && unit.chars() <= TITLE_MAX_CHARS
         && count_words(&unit.text) <= TITLE_MAX_WORDS
-        && !ends_sentence(&unit.text)
+        && !ends_statement(&unit.text)
         && !ends_open(&unit.text)
         && unit.text.chars().any(char::is_alphabetic)
         && quote_kind(&unit.text).is_none()
@@ -481,7 +500,7 @@ fn classify(units: &[Unit]) -> Vec<Role> {
 
 fn looks_like_heading(unit: &Unit, limit: usize) -> bool {
     unit.mark == Mark::Plain
-        && unit.lines == 1
+        && unit.alone
         && unit.chars() <= limit
         && count_words(&unit.text) <= HEADING_MAX_WORDS
         && !ends_sentence(&unit.text)
@@ -558,6 +577,23 @@ mod tests {
         let s = structure(&format!("{P1}\n\n{P2}\n"));
         assert!(s.title.is_none());
         assert_eq!(outline(&s)[0].1.len(), 2);
+    }
+
+    #[test]
+    fn question_headlines_are_titles_statements_are_not() {
+        let s = structure(&format!("Time to get tough on friendlies?\n\n{P1}\n"));
+        assert_eq!(
+            s.title.as_ref().map(|t| t.0.as_str()),
+            Some("Time to get tough on friendlies?")
+        );
+        let s = structure(&format!("It rained.\n\n{P1}\n"));
+        assert!(s.title.is_none());
+    }
+
+    #[test]
+    fn a_dateline_inside_a_block_is_not_a_title() {
+        let s = structure(&format!("الرياض - واس\n{P1}\n{P2}\n"));
+        assert!(s.title.is_none());
     }
 
     #[test]
