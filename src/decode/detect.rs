@@ -141,7 +141,7 @@ fn utf16_plausibility(sample: &[u8], big_endian: bool) -> f64 {
         if c == '\0' || is_binary_control(c) || ('\u{80}'..='\u{9F}').contains(&c) {
             continue;
         }
-        if matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{FFF0}'..='\u{FFFF}') {
+        if !is_texty(c) {
             continue;
         }
         good += 1;
@@ -155,6 +155,23 @@ fn utf16_plausibility(sample: &[u8], big_endian: bool) -> f64 {
     // read in the wrong byte order always does.
     let zero_penalty = low_zero as f64 / total as f64;
     base * scripts.consistency() * (1.0 - zero_penalty).max(0.0)
+}
+
+/// Characters that running text is made of: letters, digits, marks, white
+/// space and punctuation. Symbols, private use and unassigned-looking
+/// code points are what bytes read in the wrong order turn into.
+fn is_texty(c: char) -> bool {
+    c.is_alphanumeric()
+        || c.is_whitespace()
+        || c.is_ascii_punctuation()
+        || matches!(c,
+            '\u{A0}'..='\u{BF}' | '\u{0300}'..='\u{036F}' | '\u{0591}'..='\u{05F4}' | '\u{0600}'..='\u{06FF}'
+            | '\u{2000}'..='\u{206F}' | '\u{20AC}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
+}
+
+/// Symbols that do occur in news text.
+fn is_common_symbol(c: char) -> bool {
+    matches!(c, '\u{20A0}'..='\u{20CF}' | '\u{2100}'..='\u{214F}' | '\u{2190}'..='\u{21FF}' | '\u{00D7}' | '\u{00F7}')
 }
 
 /// Letter counts per script family, to tell one coherent script from the
@@ -242,11 +259,12 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
     detector.feed(&sample, true);
     let first = detector.guess(None, Utf8Detection::Allow);
 
-    let mut candidates: Vec<&'static Encoding> = vec![first];
-    for &sibling in siblings(first) {
-        if !candidates.contains(&sibling) {
-            candidates.push(sibling);
-        }
+    // The group is listed most common first, so that among candidates that
+    // decode to the same text (KOI8-R and KOI8-U on Russian) the usual
+    // name wins; chardetng's guess leads only when it has no group.
+    let mut candidates: Vec<&'static Encoding> = siblings(first).to_vec();
+    if !candidates.contains(&first) {
+        candidates.insert(0, first);
     }
     let mut scored: Vec<(&'static Encoding, f64, Cow<'_, str>)> = candidates
         .into_iter()
@@ -255,7 +273,7 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
             (encoding, plausibility(&text), text)
         })
         .collect();
-    // Stable sort: on a tie chardetng's own choice (first) stays first.
+    // Stable sort: on a tie the more common encoding stays first.
     scored.sort_by(|a, b| b.1.total_cmp(&a.1));
     let (best, best_score, best_text) = &scored[0];
     let runner_up = scored[1..]
@@ -314,7 +332,10 @@ fn siblings(encoding: &'static Encoding) -> &'static [&'static Encoding] {
 pub fn plausibility(text: &str) -> f64 {
     let mut total = 0.0f64;
     let mut penalty = 0.0f64;
-    let mut previous: Option<(Script, bool)> = None; // script, lowercase
+    // The script of the previous letter in the current word, and whether
+    // the word began with a small letter.
+    let mut previous: Option<Script> = None;
+    let mut word_starts_lower = false;
     for c in text.chars() {
         if c.is_whitespace() {
             previous = None;
@@ -334,18 +355,22 @@ pub fn plausibility(text: &str) -> f64 {
             {
                 penalty += 1.5
             }
+            // Box drawing, math operators, dingbats: what KOI8 or IBM866
+            // bytes become in the wrong table.
+            c if !is_texty(c) && !is_common_symbol(c) => penalty += 2.0,
             _ => {}
         }
         if let Some(script) = Script::of(c) {
-            let lower = c.is_lowercase();
-            if let Some((prev_script, prev_lower)) = previous {
-                if prev_script != script {
-                    penalty += 3.0;
-                } else if script.is_cased() && prev_lower && c.is_uppercase() {
-                    penalty += 1.0;
+            match previous {
+                None => word_starts_lower = c.is_lowercase(),
+                Some(prev_script) if prev_script != script => penalty += 3.0,
+                // "лНЯЙБЮ": capitals inside a word that began in lower case.
+                Some(_) if script.is_cased() && word_starts_lower && c.is_uppercase() => {
+                    penalty += 1.0
                 }
+                Some(_) => {}
             }
-            previous = Some((script, lower));
+            previous = Some(script);
         } else if !is_word_internal(c) {
             previous = None;
         }
@@ -394,7 +419,7 @@ mod tests {
 
     const ARABIC: &str = "شهدت العاصمة المصرية اجتماعا رفيع المستوى لبحث تثبيت وقف إطلاق النار في قطاع غزة، \
         والدفع نحو مرحلة أكثر صلابة من الهدوء. وأكدت الأطراف أهمية وجود آلية مشتركة قادرة على التدخل السريع.";
-    const RUSSIAN: &str = "Москва — крупнейший город России, её политический, экономический и культурный центр. \
+    const RUSSIAN: &str = "Москва - крупнейший город России, её политический, экономический и культурный центр. \
         Жители города говорят, что весной здесь особенно красиво, а летом много туристов.";
 
     fn encode(encoding: &'static Encoding, text: &str) -> Vec<u8> {

@@ -343,7 +343,8 @@ fn list_item_text(line: &str) -> Option<&str> {
             .take_while(|(_, c)| c.is_ascii_digit() || ('\u{0660}'..='\u{0669}').contains(c));
         let (last, c) = digits.last()?;
         let end = last + c.len_utf8();
-        if end > 6 {
+        // Lists rarely pass 999 items; `2024. was a year` is a sentence.
+        if end > 3 {
             return None;
         }
         let punct = line[end..].chars().next()?;

@@ -174,6 +174,9 @@ impl<W: Write> XmlOut<W> {
 
     fn metadata(&mut self, article: &Article) -> Result<()> {
         let meta = &article.metadata;
+        if *meta == crate::model::Metadata::default() {
+            return self.empty("metadata", &[]);
+        }
         self.start("metadata", &[])?;
         for author in &meta.authors {
             self.text_element("author", &[], author)?;
@@ -247,8 +250,8 @@ pub fn is_xml_char(c: char) -> bool {
 /// counting) the characters XML 1.0 forbids.
 pub fn escape<'a>(text: &'a str, attribute: bool, dropped: &mut u64) -> Cow<'a, str> {
     let needs_work = text.chars().any(|c| {
-        matches!(c, '<' | '>' | '&' | '"' | '\r')
-            || (attribute && matches!(c, '\t' | '\n'))
+        matches!(c, '<' | '>' | '&' | '\r')
+            || (attribute && matches!(c, '"' | '\t' | '\n'))
             || !is_xml_char(c)
     });
     if !needs_work {
@@ -260,7 +263,7 @@ pub fn escape<'a>(text: &'a str, attribute: bool, dropped: &mut u64) -> Cow<'a, 
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
+            '"' if attribute => out.push_str("&quot;"),
             '\r' => out.push_str("&#13;"),
             '\t' if attribute => out.push_str("&#9;"),
             '\n' if attribute => out.push_str("&#10;"),
