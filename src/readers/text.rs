@@ -291,10 +291,10 @@ fn join_lines(parts: &[&str]) -> String {
         .map(|p| p.trim_matches(is_blank_char))
         .filter(|p| !p.is_empty())
     {
-        if let (Some(before), Some(after)) = (out.chars().next_back(), part.chars().next()) {
-            if !(is_cjk(before) && is_cjk(after)) {
-                out.push(' ');
-            }
+        if let (Some(before), Some(after)) = (out.chars().next_back(), part.chars().next())
+            && !(is_cjk(before) && is_cjk(after))
+        {
+            out.push(' ');
         }
         out.push_str(part);
     }
@@ -459,14 +459,19 @@ fn looks_like_title(unit: &Unit) -> bool {
 }
 
 fn classify(units: &[Unit]) -> Vec<Role> {
-    let mut lengths: Vec<usize> = units
-        .iter()
-        .filter(|u| u.mark == Mark::Plain)
+    // "Short compared with the body's paragraphs": the paragraphs are the
+    // plain units that end like sentences (all plain units if none do).
+    let plain = || units.iter().filter(|u| u.mark == Mark::Plain);
+    let mut lengths: Vec<usize> = plain()
+        .filter(|u| ends_sentence(&u.text))
         .map(Unit::chars)
         .collect();
+    if lengths.is_empty() {
+        lengths = plain().map(Unit::chars).collect();
+    }
     lengths.sort_unstable();
     let median = lengths.get(lengths.len() / 2).copied().unwrap_or(0);
-    let limit = if lengths.len() >= 3 {
+    let limit = if lengths.len() >= 2 {
         HEADING_MAX_CHARS.min((median as f64 * HEADING_MAX_SHARE) as usize)
     } else {
         HEADING_MAX_CHARS.min(60)
@@ -484,8 +489,9 @@ fn classify(units: &[Unit]) -> Vec<Role> {
             Mark::Quote => Role::Block(BlockKind::Quote),
             Mark::Item => Role::Block(BlockKind::ListItem),
             Mark::Plain => {
-                let lonely = !candidate.get(i + 1).copied().unwrap_or(false)
-                    && !(i > 0 && candidate[i - 1])
+                let neighbour_candidate =
+                    candidate.get(i + 1).copied().unwrap_or(false) || (i > 0 && candidate[i - 1]);
+                let lonely = !neighbour_candidate
                     && !matches!(units.get(i + 1).map(|u| u.mark), Some(Mark::Hash(_)));
                 if candidate[i] && lonely {
                     Role::Heading(2)
@@ -523,8 +529,7 @@ fn quote_kind(text: &str) -> Option<char> {
         '"' => '"',
         _ => return None,
     };
-    let inner = text[open.len_utf8()..]
-        .trim_end_matches(|c: char| matches!(c, '.' | ',' | '!' | '?' | '؟'));
+    let inner = text[open.len_utf8()..].trim_end_matches(['.', ',', '!', '?', '؟']);
     let inner = inner.strip_suffix(close)?;
     (inner.chars().count() >= 2 && !inner.contains(close)).then_some(close)
 }
@@ -538,7 +543,9 @@ mod tests {
         read(&decode(text.as_bytes(), &DecodeOptions::default()).unwrap()).unwrap()
     }
 
-    fn outline(s: &TextStructure) -> Vec<(Option<String>, Vec<(BlockKind, String)>)> {
+    type Outline = Vec<(Option<String>, Vec<(BlockKind, String)>)>;
+
+    fn outline(s: &TextStructure) -> Outline {
         s.sections
             .iter()
             .map(|sec| {

@@ -52,7 +52,7 @@ pub fn write(article: &Article, many: bool, first: bool, out: &mut dyn Write) ->
     Ok(())
 }
 
-/// Closes the `<articles>` root opened by [`write`] (or writes an empty one).
+/// Closes the `<articles>` root opened by [`write()`] (or writes an empty one).
 pub fn close_root(written: usize, out: &mut dyn Write) -> Result<()> {
     let text = if written == 0 {
         format!(

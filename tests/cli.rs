@@ -1,0 +1,233 @@
+//! The command line as a user meets it: exit codes, messages, stdin,
+//! `-o`, and a closed pipe. Each test runs the binary hermetically.
+
+mod common;
+
+use std::io::Read;
+use std::process::{Command as StdCommand, Stdio};
+
+use common::artconv;
+use predicates::prelude::*;
+
+const SEED: &str = "fixtures/text-seed-utf8/input.txt";
+
+#[test]
+fn stdin_is_read_when_no_input_or_dash() {
+    let text = "Harbour to be rebuilt\n\nThe council approved the plan on Monday.\n";
+    for args in [vec![], vec!["-"]] {
+        artconv()
+            .args(&args)
+            .args(["-t", "jsonl"])
+            .write_stdin(text)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "\"title\":\"Harbour to be rebuilt\"",
+            ))
+            .stdout(predicate::str::contains("\"path\":null"));
+    }
+}
+
+#[test]
+fn unknown_encoding_is_a_usage_error_that_says_what_to_do() {
+    artconv()
+        .args([SEED, "-e", "klingon"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("unknown encoding label 'klingon'"))
+        .stderr(predicate::str::contains("--list-encodings"));
+    artconv()
+        .arg("--list-encodings")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("windows-1256\n"));
+}
+
+#[test]
+fn unknown_flag_and_bad_format_are_usage_errors() {
+    artconv().arg("--no-such-flag").assert().code(2);
+    artconv().args([SEED, "-t", "pdf"]).assert().code(2);
+    artconv()
+        .args([SEED, "--lang", "not a tag"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_missing_file_is_named_and_the_others_still_convert() {
+    artconv()
+        .args(["no/such/file.txt", SEED, "-t", "jsonl"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with("artconv: no/such/file.txt: "))
+        .stdout(predicate::str::contains(
+            "الانتقال إلى المرحلة الثانية من الاتفاق",
+        ));
+}
+
+#[test]
+fn directories_and_binaries_are_refused_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("image.txt");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01").unwrap();
+    let assert = artconv().arg(&png).assert().code(1).stdout("");
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("not a text file: PNG image"), "{stderr}");
+    artconv()
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("directory"));
+}
+
+#[test]
+fn empty_input_is_an_error() {
+    artconv()
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("artconv: <stdin>: no text found"));
+    artconv().write_stdin(" \n\u{a0}\n\n").assert().code(1);
+}
+
+#[test]
+fn strict_refuses_malformed_bytes_with_their_offset() {
+    let input: &[u8] = b"Caf\xe9 society\n\nA paragraph that is otherwise fine.\n";
+    artconv()
+        .args(["-e", "utf-8", "--strict"])
+        .write_stdin(input)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "malformed UTF-8 byte sequence at byte offset 3",
+        ));
+    artconv()
+        .args(["-e", "utf-8", "-t", "jsonl"])
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"replaced\":1"))
+        .stderr(predicate::str::contains("replaced with U+FFFD"));
+    artconv()
+        .args(["-e", "utf-8", "-q"])
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stderr("");
+}
+
+#[test]
+fn output_format_is_inferred_from_the_output_name_and_written_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("seed.xml");
+    artconv()
+        .args([SEED, "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<article "));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file left behind");
+
+    // A failed conversion leaves no output file at all.
+    let failed = dir.path().join("failed.json");
+    artconv()
+        .args(["no/such/file.txt", "-o"])
+        .arg(&failed)
+        .assert()
+        .code(1);
+    assert!(!failed.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn an_input_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("article.txt");
+    std::fs::write(&input, "Title\n\nBody text.\n").unwrap();
+    artconv()
+        .arg(&input)
+        .arg("-o")
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("refusing to overwrite"));
+    assert_eq!(
+        std::fs::read_to_string(&input).unwrap(),
+        "Title\n\nBody text.\n"
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_the_run_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.txt");
+    let paragraph =
+        "A long paragraph of text that repeats to make a large input for the pipe test.\n\n";
+    std::fs::write(&big, paragraph.repeat(100_000)).unwrap();
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("artconv"))
+        .arg(&big)
+        .args(["-t", "jsonl"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 10];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "stderr: {stderr}");
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn several_inputs_to_json_make_an_array_in_input_order() {
+    let assert = artconv()
+        .args([SEED, "fixtures/text-seed-windows-1256/input.txt"])
+        .assert()
+        .success();
+    let value: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let paths: Vec<&str> = value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["source"]["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, [SEED, "fixtures/text-seed-windows-1256/input.txt"]);
+}
+
+#[test]
+fn file_names_cannot_recolour_the_terminal() {
+    artconv()
+        .arg("no-such-\u{1b}[31mred.txt")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no-such-\\u{1b}[31mred.txt"))
+        .stderr(predicate::str::contains("\u{1b}").not());
+}
+
+#[test]
+fn help_shows_examples_and_version_works() {
+    artconv()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"));
+    artconv()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("artconv "));
+}
