@@ -247,13 +247,30 @@ impl Run {
             None => {
                 let stdout = io::stdout();
                 self.convert_all(&inputs, BufWriter::with_capacity(64 * 1024, stdout.lock()))
+                    .status()
             }
         }
     }
 
     /// Writes to a temporary file beside `path`, renamed into place only
-    /// when the whole output was written.
+    /// when the whole output was written and at least one article is in it.
+    /// A path that exists and is not a regular file (a device such as
+    /// `/dev/null`, a FIFO) is written directly: renaming over it would
+    /// replace the device.
     fn to_file(&self, inputs: &[Input], path: &Path) -> i32 {
+        let shown = escape_for_terminal(&path.display().to_string());
+        if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            let file = match fs::OpenOptions::new().write(true).truncate(true).open(path) {
+                Ok(file) => file,
+                Err(error) => {
+                    eprintln!("artconv: {shown}: cannot open output: {error}");
+                    return EXIT_FAILED;
+                }
+            };
+            return self
+                .convert_all(inputs, BufWriter::with_capacity(64 * 1024, file))
+                .status();
+        }
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -266,36 +283,29 @@ impl Run {
         let file = match fs::File::create(&temp) {
             Ok(file) => file,
             Err(error) => {
-                eprintln!(
-                    "artconv: {}: cannot create output: {error}",
-                    escape_for_terminal(&path.display().to_string())
-                );
+                eprintln!("artconv: {shown}: cannot create output: {error}");
                 return EXIT_FAILED;
             }
         };
-        let status = self.convert_all(inputs, BufWriter::with_capacity(64 * 1024, file));
-        let all_failed = status != EXIT_OK && inputs.len() == 1;
-        if all_failed {
+        let outcome = self.convert_all(inputs, BufWriter::with_capacity(64 * 1024, file));
+        if outcome.output_failed || outcome.converted == 0 {
             let _ = fs::remove_file(&temp);
-            return status;
+            return outcome.status();
         }
         if let Err(error) = fs::rename(&temp, path) {
             let _ = fs::remove_file(&temp);
-            eprintln!(
-                "artconv: {}: cannot write output: {error}",
-                escape_for_terminal(&path.display().to_string())
-            );
+            eprintln!("artconv: {shown}: cannot write output: {error}");
             return EXIT_FAILED;
         }
-        status
+        outcome.status()
     }
 
-    fn convert_all<W: Write>(&self, inputs: &[Input], out: W) -> i32 {
+    fn convert_all<W: Write>(&self, inputs: &[Input], out: W) -> Outcome {
         let options = WriteOptions {
             csv_rows: self.cli.csv_rows,
         };
         let mut sink = Sink::new(self.format, options, inputs.len() > 1, out);
-        let mut status = EXIT_OK;
+        let mut outcome = Outcome::default();
         for input in inputs {
             let article = input.read(self.convert.max_input_size).and_then(|bytes| {
                 pipeline::convert(&bytes, input.source_path().as_deref(), &self.convert)
@@ -304,8 +314,9 @@ impl Run {
                 Ok(article) => {
                     self.warn(input, &article);
                     if let Err(error) = sink.write(&article) {
-                        return self.output_failed(error);
+                        return self.output_failed(error, outcome);
                     }
+                    outcome.converted += 1;
                 }
                 Err(error) => {
                     eprintln!(
@@ -313,23 +324,25 @@ impl Run {
                         input.display(),
                         escape_for_terminal(&error.to_string())
                     );
-                    status = EXIT_FAILED;
+                    outcome.failed += 1;
                 }
             }
         }
         match sink.finish() {
-            Ok(_) => status,
-            Err(error) => self.output_failed(error),
+            Ok(_) => outcome,
+            Err(error) => self.output_failed(error, outcome),
         }
     }
 
     /// A write error ends the run: quietly with success for a closed pipe
     /// (`artconv big.txt | head`), loudly otherwise.
-    fn output_failed(&self, error: Error) -> i32 {
+    fn output_failed(&self, error: Error, mut outcome: Outcome) -> Outcome {
+        outcome.output_failed = true;
         if let Error::Write(io) = &error
             && io.kind() == io::ErrorKind::BrokenPipe
         {
-            return EXIT_OK;
+            outcome.pipe_closed = true;
+            return outcome;
         }
         let target = self
             .cli
@@ -337,7 +350,7 @@ impl Run {
             .as_ref()
             .map_or("<stdout>".to_string(), |p| p.display().to_string());
         eprintln!("artconv: {}: {}", escape_for_terminal(&target), error);
-        EXIT_FAILED
+        outcome
     }
 
     fn warn(&self, input: &Input, article: &crate::Article) {
@@ -361,6 +374,29 @@ impl Run {
                 input.display(),
                 source.encoding
             );
+        }
+    }
+}
+
+/// What a run did, to decide the exit status and whether to keep its output.
+#[derive(Debug, Default, Clone, Copy)]
+struct Outcome {
+    converted: usize,
+    failed: usize,
+    /// Writing the output failed; what was written is incomplete.
+    output_failed: bool,
+    /// The failure was a closed pipe: the reader has all it wanted.
+    pipe_closed: bool,
+}
+
+impl Outcome {
+    fn status(self) -> i32 {
+        if self.pipe_closed {
+            EXIT_OK
+        } else if self.output_failed || self.failed > 0 {
+            EXIT_FAILED
+        } else {
+            EXIT_OK
         }
     }
 }

@@ -135,7 +135,7 @@ impl<W: Write> Sink<W> {
         match self.format {
             OutputFormat::Json if self.many => json::close_array(self.written, &mut self.out)?,
             OutputFormat::Xml if self.many => xml::close_root(self.written, &mut self.out)?,
-            OutputFormat::Csv if self.written == 0 => {
+            OutputFormat::Csv if self.written == 0 && self.many => {
                 csv::write_header(self.options.csv_rows, &mut self.out)?
             }
             _ => {}
