@@ -112,7 +112,7 @@ pub struct Cli {
     /// the format's (-t): `-r corpus` writes DIR/a.json and
     /// DIR/sub/b.json, mirroring the paths below the deepest folder
     /// common to all inputs (the folder given to -r, or a named file's
-    /// folder); standard input becomes DIR/stdin.<ext>. No output can land
+    /// folder); standard input becomes `DIR/stdin.<ext>`. No output can land
     /// outside DIR, whatever `..` or absolute paths the inputs have. Two
     /// inputs that would get the same output name (a.txt and a.md) stop the
     /// run before anything is written. Each file is written atomically; a

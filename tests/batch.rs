@@ -23,7 +23,7 @@ fn artconv(dir: &Path) -> Command {
 
 /// A short article: English or Arabic, different for every `n`.
 fn article(n: usize) -> String {
-    if n % 3 == 0 {
+    if n.is_multiple_of(3) {
         format!(
             "تقرير رقم {n} عن الطقس\n\nقالت الهيئة إن الأمطار ستستمر حتى نهاية الأسبوع في المدن الساحلية.\n\nوأضافت أن درجات الحرارة ستنخفض قليلا يوم {n}.\n"
         )
