@@ -842,7 +842,7 @@ impl Console {
         };
         let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
         let style = ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] [{bar:30}] {pos}/{len} files, {per_sec}, ETA {eta}",
+            "{spinner} [{elapsed_precise}] [{bar:30}] {pos}/{len} files, {msg}, ETA {eta}",
         )
         .map(|style| style.progress_chars("=> "))
         .unwrap_or_else(|_| ProgressStyle::default_bar());
@@ -884,6 +884,11 @@ impl Console {
 
     fn advance(&mut self) {
         self.bar.inc(1);
+        let seconds = self.started.elapsed().as_secs_f64();
+        if seconds > 0.0 {
+            let rate = self.bar.position() as f64 / seconds;
+            self.bar.set_message(format!("{rate:.1} files/s"));
+        }
         self.tick();
     }
 
