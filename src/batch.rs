@@ -1192,7 +1192,8 @@ fn to_dir(inputs: &[Input], outputs: &[PathBuf], tally: &mut Tally<'_>) -> End {
     run_ordered(
         inputs.len(),
         jobs,
-        jobs * 16,
+        // Small, so that --fail-fast leaves few outputs written past the failure.
+        jobs * 2,
         |index| {
             let (input, output) = (&inputs[index], &outputs[index]);
             if options.skip_existing && is_up_to_date(input, output) {
