@@ -7,16 +7,18 @@
 
 use std::ffi::OsString;
 use std::fs;
-use std::io::{self, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser};
 
+use crate::batch::{
+    self, BatchOptions, Destination, DiscoverOptions, Discovered, Filter, ProgressMode,
+};
 use crate::decode::{self, DecodeOptions};
-use crate::error::Error;
-use crate::pipeline::{self, ConvertOptions, DEFAULT_MAX_INPUT_SIZE};
+use crate::pipeline::{ConvertOptions, DEFAULT_MAX_INPUT_SIZE};
 use crate::readers::InputFormat;
-use crate::writers::{CsvRows, OutputFormat, Sink, WriteOptions};
+use crate::writers::{CsvRows, OutputFormat, WriteOptions};
 
 /// Exit status: every input converted.
 pub const EXIT_OK: i32 = 0;
@@ -34,6 +36,9 @@ Examples:
   artconv a.txt b.txt -t jsonl             one JSON object per line per article
   artconv a.txt b.txt -t csv --csv-rows articles
   cat article.txt | artconv - -t json | jq -r '.sections[].heading'
+  artconv -r corpus -t jsonl > corpus.jsonl
+  artconv -r corpus --out-dir out -t json --skip-existing --report report.jsonl
+  find corpus -name '*.txt' -print0 | artconv --files-from - -0 -t csv
 
 Exit status: 0 all inputs converted, 1 at least one input failed (the others
 were still converted), 2 usage error. A closed stdout ends the run with 0.";
@@ -49,9 +54,106 @@ were still converted), 2 usage error. A closed stdout ends the run with 0.";
 #[derive(Debug, Parser)]
 #[command(name = "artconv", version, after_help = EXAMPLES, max_term_width = 100)]
 pub struct Cli {
-    /// Input files; `-` or nothing reads standard input.
+    /// Input files and folders; `-` or nothing reads standard input.
+    ///
+    /// Folders need -r. Inputs are converted in the order given, the files
+    /// of a folder in sorted order, and written in that order whatever
+    /// --jobs is.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+
+    /// Convert the files inside folders, and inside their subfolders.
+    ///
+    /// Symbolic links are followed; a link back to a folder being walked is
+    /// reported and not followed again. Files and folders whose name starts
+    /// with a dot are skipped unless --hidden is given.
+    #[arg(short = 'r', long)]
+    pub recursive: bool,
+
+    /// Also convert hidden files and enter hidden folders (names starting
+    /// with a dot) when walking folders.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Read more input paths from FILE, one per line (`-` reads the list
+    /// from standard input).
+    ///
+    /// Empty lines are skipped and a trailing carriage return is dropped;
+    /// use -0 for NUL-separated lists (`find . -type f -print0 | artconv
+    /// --files-from - -0`). Relative paths are taken from the current
+    /// directory. Folders in the list are walked with -r and skipped
+    /// without it. --include and --exclude apply to listed files.
+    #[arg(long = "files-from", value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
+    /// The --files-from list is separated by NUL bytes, not newlines (as
+    /// written by `find -print0`).
+    #[arg(short = '0', long = "null", requires = "files_from")]
+    pub null: bool,
+
+    /// Convert only the files matching GLOB (repeatable) among those found
+    /// in folders or listed by --files-from.
+    ///
+    /// A glob matches a file's path relative to the folder it was found in,
+    /// or its bare name: `*.txt`, `2024/**/*.txt`. `*` also crosses `/`.
+    /// Files named on the command line are always converted.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// Leave out the files matching GLOB (repeatable), even if --include
+    /// matches them; a folder matching GLOB is not entered (`--exclude
+    /// drafts`). Matched like --include.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Write one output file per input under DIR instead of one stream.
+    ///
+    /// Outputs are named after their input with the extension replaced by
+    /// the format's (-t): `-r corpus` writes DIR/a.json and
+    /// DIR/sub/b.json, mirroring the paths below the deepest folder
+    /// common to all inputs (the folder given to -r, or a named file's
+    /// folder); standard input becomes `DIR/stdin.<ext>`. No output can land
+    /// outside DIR, whatever `..` or absolute paths the inputs have. Two
+    /// inputs that would get the same output name (a.txt and a.md) stop the
+    /// run before anything is written. Each file is written atomically; a
+    /// failed input leaves no file. A DIR inside a walked folder is not
+    /// walked.
+    #[arg(long = "out-dir", value_name = "DIR", conflicts_with = "output")]
+    pub out_dir: Option<PathBuf>,
+
+    /// With --out-dir, leave alone the outputs that exist and are newer
+    /// than their input, so that an interrupted batch resumes where it
+    /// stopped.
+    #[arg(long = "skip-existing", requires = "out_dir")]
+    pub skip_existing: bool,
+
+    /// Convert up to N inputs at once [default: the number of available
+    /// cores]. The output is the same, byte for byte, for every N.
+    #[arg(short = 'j', long, value_name = "N", value_parser = parse_jobs)]
+    pub jobs: Option<usize>,
+
+    /// Stop at the first input that fails (in input order); the outputs of
+    /// the inputs before it are kept.
+    #[arg(long = "fail-fast")]
+    pub fail_fast: bool,
+
+    /// When to draw a progress bar on standard error: `auto` on a terminal
+    /// for batches lasting more than about a second, never when standard
+    /// error is a pipe or the CI variable is set.
+    #[arg(long, value_name = "WHEN", value_enum, default_value = "auto")]
+    pub progress: ProgressMode,
+
+    /// Write one JSON line per input to FILE: {"path", "output", "encoding",
+    /// "format", "status", "error", "bytes"}, with status `converted`,
+    /// `skipped` or `failed` (`format` is the input format detected).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Print a summary line on standard error at the end (converted,
+    /// skipped, failed, bytes read, time, encodings met). On by default
+    /// for batches when standard error is a terminal.
+    #[arg(short, long)]
+    pub verbose: bool,
 
     /// Output format [default: json, or from the extension of --output].
     #[arg(short = 't', long = "to", value_name = "FORMAT", value_enum)]
@@ -214,261 +316,102 @@ impl Run {
             }
             return EXIT_OK;
         }
-        let inputs: Vec<Input> = if self.cli.inputs.is_empty() {
-            vec![Input::Stdin]
+        match self.plan() {
+            Ok((found, destination)) => {
+                if !self.cli.quiet {
+                    for note in &found.notes {
+                        eprintln!("artconv: {note}");
+                    }
+                }
+                let summary = self.cli.verbose || (found.many && io::stderr().is_terminal());
+                let options = BatchOptions {
+                    convert: self.convert.clone(),
+                    format: self.format,
+                    write: WriteOptions {
+                        csv_rows: self.cli.csv_rows,
+                    },
+                    jobs: self.cli.jobs.unwrap_or_else(default_jobs),
+                    fail_fast: self.cli.fail_fast,
+                    skip_existing: self.cli.skip_existing,
+                    progress: self.cli.progress,
+                    summary,
+                    quiet: self.cli.quiet,
+                    report: self.cli.report.clone(),
+                };
+                batch::run(
+                    &found.inputs,
+                    found.many,
+                    &found.problems,
+                    &destination,
+                    &options,
+                )
+            }
+            Err(message) => {
+                eprintln!("artconv: {message}");
+                EXIT_USAGE
+            }
+        }
+    }
+
+    /// Finds the inputs and where their outputs go; refuses, before
+    /// anything is written, what cannot work.
+    fn plan(&self) -> Result<(Discovered, Destination), String> {
+        let filter = Filter::new(&self.cli.include, &self.cli.exclude)?;
+        let named = if self.cli.inputs.is_empty() && self.cli.files_from.is_none() {
+            vec![PathBuf::from("-")]
         } else {
-            self.cli
-                .inputs
-                .iter()
-                .map(|p| {
-                    if p.as_os_str() == "-" {
-                        Input::Stdin
-                    } else {
-                        Input::File(p.clone())
-                    }
-                })
-                .collect()
+            self.cli.inputs.clone()
         };
-        if inputs.iter().filter(|i| matches!(i, Input::Stdin)).count() > 1 {
-            eprintln!("artconv: standard input ('-') can be read only once");
-            return EXIT_USAGE;
-        }
-        if let Some(output) = &self.cli.output
-            && let Some(input) = inputs.iter().find(|input| input.is_same_file(output))
-        {
-            eprintln!(
-                "artconv: {}: refusing to overwrite an input with the output",
-                input.display()
-            );
-            return EXIT_USAGE;
-        }
-        match &self.cli.output {
-            Some(path) => self.to_file(&inputs, path),
-            None => {
-                let stdout = io::stdout();
-                self.convert_all(&inputs, BufWriter::with_capacity(64 * 1024, stdout.lock()))
-                    .status()
-            }
-        }
-    }
-
-    /// Writes to a temporary file beside `path`, renamed into place only
-    /// when the whole output was written and at least one article is in it.
-    /// A path that exists and is not a regular file (a device such as
-    /// `/dev/null`, a FIFO) is written directly: renaming over it would
-    /// replace the device.
-    fn to_file(&self, inputs: &[Input], path: &Path) -> i32 {
-        let shown = escape_for_terminal(&path.display().to_string());
-        if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-            let file = match fs::OpenOptions::new().write(true).truncate(true).open(path) {
-                Ok(file) => file,
-                Err(error) => {
-                    eprintln!("artconv: {shown}: cannot open output: {error}");
-                    return EXIT_FAILED;
-                }
-            };
-            return self
-                .convert_all(inputs, BufWriter::with_capacity(64 * 1024, file))
-                .status();
-        }
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "output".into());
-        let temp = dir.join(format!(".{name}.artconv-{}.tmp", std::process::id()));
-        let file = match fs::File::create(&temp) {
-            Ok(file) => file,
-            Err(error) => {
-                eprintln!("artconv: {shown}: cannot create output: {error}");
-                return EXIT_FAILED;
-            }
+        let options = DiscoverOptions {
+            recursive: self.cli.recursive,
+            hidden: self.cli.hidden,
+            filter,
+            files_from: self.cli.files_from.clone(),
+            null: self.cli.null,
+            prune: self
+                .cli
+                .out_dir
+                .as_ref()
+                .and_then(|dir| fs::canonicalize(dir).ok()),
         };
-        let outcome = self.convert_all(inputs, BufWriter::with_capacity(64 * 1024, file));
-        if outcome.output_failed || outcome.converted == 0 {
-            let _ = fs::remove_file(&temp);
-            return outcome.status();
+        let found = batch::discover(&named, &options)?;
+        if found.inputs.is_empty() && found.problems.is_empty() && !self.cli.quiet {
+            eprintln!("artconv: warning: no input files found");
         }
-        if let Err(error) = fs::rename(&temp, path) {
-            let _ = fs::remove_file(&temp);
-            eprintln!("artconv: {shown}: cannot write output: {error}");
-            return EXIT_FAILED;
-        }
-        outcome.status()
-    }
-
-    fn convert_all<W: Write>(&self, inputs: &[Input], out: W) -> Outcome {
-        let options = WriteOptions {
-            csv_rows: self.cli.csv_rows,
-        };
-        let mut sink = Sink::new(self.format, options, inputs.len() > 1, out);
-        let mut outcome = Outcome::default();
-        for input in inputs {
-            let article = input.read(self.convert.max_input_size).and_then(|bytes| {
-                pipeline::convert(&bytes, input.source_path().as_deref(), &self.convert)
-            });
-            match article {
-                Ok(article) => {
-                    self.warn(input, &article);
-                    if let Err(error) = sink.write(&article) {
-                        return self.output_failed(error, outcome);
-                    }
-                    outcome.converted += 1;
+        let destination = match (&self.cli.output, &self.cli.out_dir) {
+            (Some(output), _) => {
+                if let Some(input) = found.inputs.iter().find(|i| i.is_same_file(output)) {
+                    return Err(format!(
+                        "{}: refusing to overwrite an input with the output",
+                        input.display()
+                    ));
                 }
-                Err(error) => {
-                    eprintln!(
-                        "artconv: {}: {}",
-                        input.display(),
-                        escape_for_terminal(&error.to_string())
-                    );
-                    outcome.failed += 1;
-                }
+                Destination::File(output.clone())
             }
-        }
-        match sink.finish() {
-            Ok(_) => outcome,
-            Err(error) => self.output_failed(error, outcome),
-        }
-    }
-
-    /// A write error ends the run: quietly with success for a closed pipe
-    /// (`artconv big.txt | head`), loudly otherwise.
-    fn output_failed(&self, error: Error, mut outcome: Outcome) -> Outcome {
-        outcome.output_failed = true;
-        if let Error::Write(io) = &error
-            && io.kind() == io::ErrorKind::BrokenPipe
-        {
-            outcome.pipe_closed = true;
-            return outcome;
-        }
-        let target = self
-            .cli
-            .output
-            .as_ref()
-            .map_or("<stdout>".to_string(), |p| p.display().to_string());
-        eprintln!("artconv: {}: {}", escape_for_terminal(&target), error);
-        outcome
-    }
-
-    fn warn(&self, input: &Input, article: &crate::Article) {
-        if self.cli.quiet {
-            return;
-        }
-        let source = &article.source;
-        if source.replaced > 0 {
-            eprintln!(
-                "artconv: {}: warning: {} malformed {} sequence(s) replaced with U+FFFD (--strict refuses them)",
-                input.display(),
-                source.replaced,
-                source.encoding
-            );
-        }
-        if source.encoding_source == crate::model::EncodingSource::Detected
-            && source.confidence < LOW_CONFIDENCE
-        {
-            eprintln!(
-                "artconv: {}: encoding guessed as {} with low confidence; use --encoding to be sure",
-                input.display(),
-                source.encoding
-            );
-        }
+            (None, Some(dir)) => {
+                Destination::Dir(batch::plan_outputs(&found.inputs, dir, self.format)?)
+            }
+            (None, None) => Destination::Stdout,
+        };
+        Ok((found, destination))
     }
 }
 
-/// What a run did, to decide the exit status and whether to keep its output.
-#[derive(Debug, Default, Clone, Copy)]
-struct Outcome {
-    converted: usize,
-    failed: usize,
-    /// Writing the output failed; what was written is incomplete.
-    output_failed: bool,
-    /// The failure was a closed pipe: the reader has all it wanted.
-    pipe_closed: bool,
+/// `--jobs`: a positive count.
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n.min(1024)),
+        Err(_) => Err(format!("'{text}' is not a number")),
+    }
 }
 
-impl Outcome {
-    fn status(self) -> i32 {
-        if self.pipe_closed {
-            EXIT_OK
-        } else if self.output_failed || self.failed > 0 {
-            EXIT_FAILED
-        } else {
-            EXIT_OK
-        }
-    }
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// Below this confidence a detected encoding earns a warning.
 pub const LOW_CONFIDENCE: f64 = 0.5;
-
-/// One input named on the command line.
-#[derive(Debug, Clone)]
-enum Input {
-    Stdin,
-    File(PathBuf),
-}
-
-impl Input {
-    fn read(&self, limit: u64) -> Result<Vec<u8>, Error> {
-        let mut bytes = Vec::new();
-        match self {
-            Input::Stdin => {
-                io::stdin()
-                    .lock()
-                    .take(limit.saturating_add(1))
-                    .read_to_end(&mut bytes)?;
-            }
-            Input::File(path) => {
-                let metadata = fs::metadata(path)?;
-                if metadata.is_dir() {
-                    return Err(Error::Io(io::Error::new(
-                        io::ErrorKind::IsADirectory,
-                        "is a directory",
-                    )));
-                }
-                if metadata.len() > limit {
-                    return Err(Error::TooLarge { limit });
-                }
-                fs::File::open(path)?
-                    .take(limit.saturating_add(1))
-                    .read_to_end(&mut bytes)?;
-            }
-        }
-        if bytes.len() as u64 > limit {
-            return Err(Error::TooLarge { limit });
-        }
-        Ok(bytes)
-    }
-
-    /// The path recorded in `source.path`.
-    fn source_path(&self) -> Option<String> {
-        match self {
-            Input::Stdin => None,
-            Input::File(path) => Some(path.to_string_lossy().into_owned()),
-        }
-    }
-
-    /// The name used in messages, safe to print on a terminal.
-    fn display(&self) -> String {
-        match self {
-            Input::Stdin => "<stdin>".to_string(),
-            Input::File(path) => escape_for_terminal(&path.to_string_lossy()),
-        }
-    }
-
-    fn is_same_file(&self, output: &Path) -> bool {
-        match self {
-            Input::Stdin => false,
-            Input::File(path) => match (fs::canonicalize(path), fs::canonicalize(output)) {
-                (Ok(a), Ok(b)) => a == b,
-                _ => false,
-            },
-        }
-    }
-}
 
 /// Escapes control and bidi-override characters so that a file name or a
 /// message cannot move the cursor, recolour or reorder a terminal.

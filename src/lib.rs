@@ -20,6 +20,7 @@
 //! assert_eq!(article.title.as_deref(), Some("Title"));
 //! ```
 
+pub mod batch;
 pub mod cli;
 pub mod decode;
 pub mod error;
