@@ -22,6 +22,7 @@
 
 pub mod cli;
 pub mod decode;
+pub mod detect_report;
 pub mod error;
 pub mod lang;
 pub mod model;

@@ -15,6 +15,8 @@
 
 use std::borrow::Cow;
 
+use super::letters;
+
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 
@@ -108,6 +110,14 @@ pub fn utf16_without_bom(bytes: &[u8]) -> Option<(&'static Encoding, f64)> {
     if !has_nul && std::str::from_utf8(bytes).is_ok() {
         return None;
     }
+    // Text with no NUL byte reads as UTF-16 only if it has no ASCII at
+    // all; many spaces and line breaks rule that out cheaply.
+    if !has_nul {
+        let breaks = memchr::memchr2_iter(b' ', b'\n', sample).count();
+        if breaks * 20 > sample.len() {
+            return None;
+        }
+    }
     let le = utf16_plausibility(sample, false);
     let be = utf16_plausibility(sample, true);
     let (encoding, best, other) = if le >= be {
@@ -165,7 +175,7 @@ fn is_texty(c: char) -> bool {
         || c.is_whitespace()
         || c.is_ascii_punctuation()
         || matches!(c,
-            '\u{A0}'..='\u{BF}' | '\u{0300}'..='\u{036F}' | '\u{0591}'..='\u{05F4}' | '\u{0600}'..='\u{06FF}'
+            '\u{A0}'..='\u{BF}' | '\u{0300}'..='\u{036F}' | '\u{0591}'..='\u{05F4}' | '\u{0600}'..='\u{06FF}' | '\u{0E00}'..='\u{0E7F}'
             | '\u{2000}'..='\u{206F}' | '\u{20AC}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
 }
 
@@ -203,7 +213,7 @@ impl ScriptCounts {
 
 /// Script families, coarse enough to be cheap and fine enough to see mojibake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Script {
+pub(crate) enum Script {
     Latin,
     Greek,
     Cyrillic,
@@ -243,6 +253,15 @@ impl Script {
         })
     }
 
+    /// Scripts that follow one another without a space in ordinary text:
+    /// Japanese mixes kana and Han, Korean may mix Hangul and Han, and
+    /// none of the three puts spaces around Latin words.
+    fn mixes_with(self, other: Script) -> bool {
+        let cjk = |s: Script| matches!(s, Script::Han | Script::Kana | Script::Hangul);
+        (cjk(self) && (cjk(other) || other == Script::Latin))
+            || (cjk(other) && self == Script::Latin)
+    }
+
     /// Scripts whose words are built from cased letters.
     fn is_cased(self) -> bool {
         matches!(
@@ -252,75 +271,259 @@ impl Script {
     }
 }
 
+/// Weight of the language fit against the mojibake penalties.
+const LETTER_FIT_WEIGHT: f64 = 0.5;
+/// Bonus for chardetng's own guess, so that it wins near-ties: its models
+/// of letter pairs are finer than the letter shares used here.
+const CHARDETNG_PRIOR: f64 = 0.03;
+/// Score margin at which a guess counts as sure.
+const SURE_MARGIN: f64 = 0.15;
+/// At most this many bytes of words with non-ASCII bytes are scored.
+const WORDS_LIMIT: usize = 64 * 1024;
+
+/// True for 7-bit input that switches to JIS X 0208 or JIS X 0212 with the
+/// escape sequences of ISO-2022-JP and decodes cleanly that way: such
+/// input is also valid UTF-8, so UTF-8 validity must not decide first.
+pub fn is_iso_2022_jp(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(SAMPLE_LIMIT)];
+    if sample.iter().any(|&b| b >= 0x80) || memchr::memchr(0x1B, sample).is_none() {
+        return false;
+    }
+    let escapes = memchr::memmem::find(sample, b"\x1b$B").is_some()
+        || memchr::memmem::find(sample, b"\x1b$@").is_some()
+        || memchr::memmem::find(sample, b"\x1b$(D").is_some();
+    escapes && {
+        let (_, malformed) = encoding_rs::ISO_2022_JP.decode_without_bom_handling(sample);
+        !malformed
+    }
+}
+
 /// Guesses a legacy encoding for bytes that are neither valid UTF-8 nor UTF-16.
+///
+/// chardetng makes the first guess. For a single-byte guess, every common
+/// single-byte encoding is then a candidate (chardetng sometimes picks the
+/// wrong script, as windows-1252 for Mac Cyrillic); for a CJK guess the CJK
+/// encodings are. Each candidate decodes the words that hold non-ASCII
+/// bytes, the only ones whose reading differs, and is scored by
+/// [`plausibility`] and by how well its non-ASCII letters fit some language
+/// ([`letter_fit`]); chardetng's guess gets a small bonus.
 pub fn guess_legacy(bytes: &[u8]) -> Guess {
     let sample = sample(bytes);
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Allow);
     detector.feed(&sample, true);
     let first = detector.guess(None, Utf8Detection::Allow);
 
-    // The group is listed most common first, so that among candidates that
-    // decode to the same text (KOI8-R and KOI8-U on Russian) the usual
-    // name wins; chardetng's guess leads only when it has no group.
-    let mut candidates: Vec<&'static Encoding> = siblings(first).to_vec();
+    let cjk = !first.is_single_byte();
+    let words = if first == encoding_rs::ISO_2022_JP {
+        Cow::Borrowed(&sample[..])
+    } else {
+        high_byte_words(&sample)
+    };
+    let mut candidates: Vec<&'static Encoding> = if cjk {
+        CJK.to_vec()
+    } else {
+        SINGLE_BYTE.to_vec()
+    };
     if !candidates.contains(&first) {
-        candidates.insert(0, first);
+        candidates.push(first);
     }
-    let mut scored: Vec<(&'static Encoding, f64, Cow<'_, str>)> = candidates
+    let scored: Vec<(&'static Encoding, f64, Cow<'_, str>)> = candidates
         .into_iter()
         .map(|encoding| {
-            let (text, _) = encoding.decode_without_bom_handling(&sample);
-            (encoding, plausibility(&text), text)
+            let (text, _) = encoding.decode_without_bom_handling(&words);
+            let mut score = plausibility(&text);
+            if !cjk {
+                score -= LETTER_FIT_WEIGHT * (1.0 - letter_fit(&text));
+            }
+            (encoding, score, text)
         })
         .collect();
-    // Stable sort: on a tie the more common encoding stays first.
-    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let (best, best_score, best_text) = &scored[0];
-    let runner_up = scored[1..]
+    let ranked = |(encoding, score, _): &(&'static Encoding, f64, Cow<'_, str>)| {
+        score
+            + if *encoding == first {
+                CHARDETNG_PRIOR
+            } else {
+                0.0
+            }
+    };
+    // First of the best: the candidate lists put the usual name first.
+    let mut best = 0;
+    for (i, candidate) in scored.iter().enumerate() {
+        if ranked(candidate) > ranked(&scored[best]) {
+            best = i;
+        }
+    }
+    let best_text = &scored[best].2;
+    let best_rank = ranked(&scored[best]);
+    let runner_up = scored
         .iter()
-        .find(|(_, _, text)| text != best_text)
-        .map(|(_, s, _)| *s);
-    let quality = best_score.clamp(0.0, 1.0);
+        .filter(|(_, _, text)| text != best_text)
+        .map(ranked)
+        .max_by(f64::total_cmp);
+    let same_text: Vec<&'static Encoding> = scored
+        .iter()
+        .filter(|(_, _, text)| text == best_text)
+        .map(|(encoding, _, _)| *encoding)
+        .collect();
+    let encoding = among_equals(&same_text, &sample);
+    let quality = scored[best].1.clamp(0.0, 1.0);
     let margin = match runner_up {
-        Some(second) => ((best_score - second) / 0.15).clamp(0.0, 1.0),
+        Some(second) => ((best_rank - second) / SURE_MARGIN).clamp(0.0, 1.0),
         None => 1.0,
     };
     Guess {
-        encoding: best,
+        encoding,
         confidence: round3(quality * (0.4 + 0.6 * margin)),
     }
 }
+
+/// Picks a name among encodings that decode the input to the same text.
+///
+/// The list order decides (the usual name first: KOI8-R before KOI8-U,
+/// windows-1252 before ISO-8859-15), except that an ISO-8859 encoding wins
+/// over its windows superset when no byte falls in 0x80–0x9F, the range
+/// where the windows encodings keep their extra letters and typographic
+/// quotes: nothing then points to the windows one. Hebrew is left out, as
+/// WHATWG's ISO-8859-8 is the rare visual-order Hebrew.
+fn among_equals(equals: &[&'static Encoding], sample: &[u8]) -> &'static Encoding {
+    use encoding_rs::*;
+    const ISO_FOR_WINDOWS: &[(&Encoding, &Encoding)] = &[
+        (WINDOWS_1250, ISO_8859_2),
+        (WINDOWS_1253, ISO_8859_7),
+        (WINDOWS_1257, ISO_8859_13),
+    ];
+    let first = equals[0];
+    if !sample.iter().any(|b| (0x80..=0x9F).contains(b))
+        && let Some((_, iso)) = ISO_FOR_WINDOWS
+            .iter()
+            .find(|(windows, iso)| *windows == first && equals.contains(iso))
+    {
+        return iso;
+    }
+    first
+}
+
+/// Single-byte candidates, the more common of two that often decode the
+/// same text first, and Latin ones before the others (text that reads the
+/// same in macintosh and x-mac-cyrillic has no Cyrillic in it).
+const SINGLE_BYTE: &[&Encoding] = &[
+    encoding_rs::WINDOWS_1252,
+    encoding_rs::WINDOWS_1250,
+    encoding_rs::ISO_8859_2,
+    encoding_rs::ISO_8859_15,
+    encoding_rs::MACINTOSH,
+    encoding_rs::WINDOWS_1254,
+    encoding_rs::WINDOWS_1257,
+    encoding_rs::ISO_8859_13,
+    encoding_rs::WINDOWS_1251,
+    encoding_rs::KOI8_R,
+    encoding_rs::KOI8_U,
+    encoding_rs::IBM866,
+    encoding_rs::ISO_8859_5,
+    encoding_rs::X_MAC_CYRILLIC,
+    encoding_rs::WINDOWS_1253,
+    encoding_rs::ISO_8859_7,
+    encoding_rs::WINDOWS_1255,
+    encoding_rs::ISO_8859_8,
+    encoding_rs::WINDOWS_1256,
+    encoding_rs::ISO_8859_6,
+    encoding_rs::WINDOWS_874,
+];
+
+/// Multi-byte candidates: chardetng tells these apart well; scoring only
+/// catches a guess that leaves malformed sequences.
+const CJK: &[&Encoding] = &[
+    encoding_rs::SHIFT_JIS,
+    encoding_rs::EUC_JP,
+    encoding_rs::GBK,
+    encoding_rs::BIG5,
+    encoding_rs::EUC_KR,
+];
 
 fn round3(value: f64) -> f64 {
     (value * 1000.0).round() / 1000.0
 }
 
-/// Encodings that chardetng is known to confuse with `encoding`.
-fn siblings(encoding: &'static Encoding) -> &'static [&'static Encoding] {
-    use encoding_rs::*;
-    const ARABIC: &[&Encoding] = &[WINDOWS_1256, ISO_8859_6];
-    const CYRILLIC: &[&Encoding] = &[
-        WINDOWS_1251,
-        KOI8_R,
-        KOI8_U,
-        IBM866,
-        ISO_8859_5,
-        X_MAC_CYRILLIC,
-    ];
-    const GREEK: &[&Encoding] = &[WINDOWS_1253, ISO_8859_7];
-    const HEBREW: &[&Encoding] = &[WINDOWS_1255, ISO_8859_8];
-    const CENTRAL: &[&Encoding] = &[WINDOWS_1250, ISO_8859_2];
-    const WESTERN: &[&Encoding] = &[WINDOWS_1252, ISO_8859_15, MACINTOSH];
-    const BALTIC: &[&Encoding] = &[WINDOWS_1257, ISO_8859_13, ISO_8859_4];
-    const CHINESE: &[&Encoding] = &[GBK, BIG5];
-    for group in [
-        ARABIC, CYRILLIC, GREEK, HEBREW, CENTRAL, WESTERN, BALTIC, CHINESE,
-    ] {
-        if group.contains(&encoding) {
-            return group;
+/// The words (runs between ASCII white space) that hold a non-ASCII byte,
+/// each followed by one space; spread evenly over the sample when there are
+/// more than [`WORDS_LIMIT`] bytes of them. White space never occurs inside
+/// a multi-byte character of the legacy CJK encodings, so no character is cut.
+fn high_byte_words(sample: &[u8]) -> Cow<'_, [u8]> {
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let words = || {
+        sample
+            .split(is_space)
+            .filter(|word| word.iter().any(|&b| b >= 0x80))
+    };
+    let total: usize = words().map(|word| word.len() + 1).sum();
+    let keep_one_in = total.div_ceil(WORDS_LIMIT).max(1);
+    let mut out = Vec::with_capacity(total.min(WORDS_LIMIT + 256));
+    for word in words().step_by(keep_one_in) {
+        out.extend_from_slice(word);
+        out.push(b' ');
+    }
+    Cow::Owned(out)
+}
+
+/// How well the non-ASCII letters of `text` fit the language that suits
+/// them best, 0 to 1 (1 when there are none).
+///
+/// Letters are grouped by script; each group is judged against the
+/// languages of that script in [`letters::LETTERS`]: a letter common in the
+/// language counts 1, a rare one of its alphabet 0.75, any other 0. Scripts
+/// without a table (Thai, Hangul, Han...) count 1.
+pub fn letter_fit(text: &str) -> f64 {
+    let mut counts: Vec<(char, Script, usize)> = Vec::new();
+    for c in text.chars() {
+        if c.is_ascii() {
+            continue;
+        }
+        let Some(script) = Script::of(c) else {
+            continue;
+        };
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        match counts.iter_mut().find(|(seen, _, _)| *seen == lower) {
+            Some(entry) => entry.2 += 1,
+            None => counts.push((lower, script, 1)),
         }
     }
-    &[]
+    let total: usize = counts.iter().map(|(_, _, n)| n).sum();
+    if total == 0 {
+        return 1.0;
+    }
+    let mut fitting = 0.0;
+    let mut scripts: Vec<Script> = counts.iter().map(|(_, s, _)| *s).collect();
+    scripts.dedup();
+    scripts.sort_by_key(|s| *s as usize);
+    scripts.dedup();
+    for script in scripts {
+        let in_script = || counts.iter().filter(|(_, s, _)| *s == script);
+        let letters: usize = in_script().map(|(_, _, n)| n).sum();
+        let best = letters::LETTERS
+            .iter()
+            .filter(|(s, _, _)| *s == script)
+            .map(|(_, _, table)| {
+                in_script()
+                    .map(|(c, _, n)| {
+                        let share = table
+                            .iter()
+                            .find(|(letter, _)| letter == c)
+                            .map_or(0.0, |(_, share)| *share);
+                        let weight = if share >= 0.002 {
+                            1.0
+                        } else if share > 0.0 {
+                            0.75
+                        } else {
+                            0.0
+                        };
+                        weight * *n as f64
+                    })
+                    .sum::<f64>()
+            })
+            .max_by(f64::total_cmp);
+        fitting += best.unwrap_or(letters as f64);
+    }
+    fitting / total as f64
 }
 
 /// How much `text` looks like something a person wrote, roughly 0 to 1.
@@ -328,15 +531,38 @@ fn siblings(encoding: &'static Encoding) -> &'static [&'static Encoding] {
 /// Every non-space character starts at one point; mojibake loses points:
 /// replacement characters and controls, a letter whose script differs from
 /// the letter before it in the same word, a capital after a small letter in
-/// a word, and Latin-1 symbols that rarely occur in prose.
+/// a word (when either is not ASCII: "iPhone" is fine, "лНЯЙБЮ" is not),
+/// and Latin-1 symbols that rarely occur in prose.
 pub fn plausibility(text: &str) -> f64 {
     let mut total = 0.0f64;
     let mut penalty = 0.0f64;
-    // The script of the previous letter in the current word, and whether
-    // the word began with a small letter.
-    let mut previous: Option<Script> = None;
-    let mut word_starts_lower = false;
+    // The script and case of the previous letter in the current word.
+    let mut previous: Option<(Script, char)> = None;
     for c in text.chars() {
+        if c.is_ascii() {
+            // The common case, kept cheap.
+            if c.is_ascii_whitespace() {
+                previous = None;
+                continue;
+            }
+            total += 1.0;
+            if c.is_ascii_alphabetic() {
+                if let Some((prev_script, prev)) = previous {
+                    if prev_script != Script::Latin && !prev_script.mixes_with(Script::Latin) {
+                        penalty += 3.0;
+                    } else if !prev.is_ascii() && prev.is_lowercase() && c.is_ascii_uppercase() {
+                        penalty += 1.0;
+                    }
+                }
+                previous = Some((Script::Latin, c));
+            } else if is_binary_control(c) {
+                penalty += 8.0;
+                previous = None;
+            } else if !is_word_internal(c) {
+                previous = None;
+            }
+            continue;
+        }
         if c.is_whitespace() {
             previous = None;
             continue;
@@ -345,7 +571,6 @@ pub fn plausibility(text: &str) -> f64 {
         match c {
             '\u{FFFD}' => penalty += 8.0,
             '\u{80}'..='\u{9F}' => penalty += 8.0,
-            c if is_binary_control(c) => penalty += 8.0,
             '\u{E000}'..='\u{F8FF}' => penalty += 4.0,
             '\u{A1}'..='\u{BF}' | '\u{D7}' | '\u{F7}'
                 if !matches!(
@@ -361,16 +586,15 @@ pub fn plausibility(text: &str) -> f64 {
             _ => {}
         }
         if let Some(script) = Script::of(c) {
-            match previous {
-                None => word_starts_lower = c.is_lowercase(),
-                Some(prev_script) if prev_script != script => penalty += 3.0,
-                // "лНЯЙБЮ": capitals inside a word that began in lower case.
-                Some(_) if script.is_cased() && word_starts_lower && c.is_uppercase() => {
-                    penalty += 1.0
+            if let Some((prev_script, prev)) = previous {
+                if prev_script != script && !script.mixes_with(prev_script) {
+                    penalty += 3.0;
+                } else if script.is_cased() && prev.is_lowercase() && c.is_uppercase() {
+                    // "лНЯЙБЮ": a capital right after a small letter.
+                    penalty += 1.0;
                 }
-                Some(_) => {}
             }
-            previous = Some(script);
+            previous = Some((script, c));
         } else if !is_word_internal(c) {
             previous = None;
         }
@@ -384,7 +608,8 @@ pub fn plausibility(text: &str) -> f64 {
 
 /// Characters that may sit inside a word without ending it.
 fn is_word_internal(c: char) -> bool {
-    matches!(c, '\'' | '\u{2019}' | '-' | '\u{0640}' | '\u{064B}'..='\u{065F}' | '\u{0300}'..='\u{036F}')
+    matches!(c, '\'' | '\u{2019}' | '-' | '\u{0640}' | '\u{064B}'..='\u{065F}' | '\u{0300}'..='\u{036F}'
+        | '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
 }
 
 /// The bytes detection looks at: all of a small input, or slices spread over

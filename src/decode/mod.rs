@@ -15,6 +15,7 @@
 //! are counted, or are an error under `--strict`.
 
 pub mod detect;
+mod letters;
 mod offsets;
 
 use encoding_rs::{DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
@@ -107,6 +108,16 @@ pub fn decode(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded> {
         && declaration_fits(bytes, encoding)
     {
         return finish(bytes, 0, encoding, EncodingSource::Declared, 1.0, options);
+    }
+    if detect::is_iso_2022_jp(bytes) {
+        return finish(
+            bytes,
+            0,
+            encoding_rs::ISO_2022_JP,
+            EncodingSource::Detected,
+            1.0,
+            options,
+        );
     }
     if std::str::from_utf8(bytes).is_ok() {
         return finish(bytes, 0, UTF_8, EncodingSource::Detected, 1.0, options);
