@@ -176,12 +176,12 @@ fn is_texty(c: char) -> bool {
         || c.is_ascii_punctuation()
         || matches!(c,
             '\u{A0}'..='\u{BF}' | '\u{0300}'..='\u{036F}' | '\u{0591}'..='\u{05F4}' | '\u{0600}'..='\u{06FF}' | '\u{0E00}'..='\u{0E7F}'
-            | '\u{2000}'..='\u{206F}' | '\u{20AC}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
+            | '\u{2000}'..='\u{206F}' | '\u{20AC}' | '\u{3000}'..='\u{30FF}' | '\u{FF00}'..='\u{FFEF}')
 }
 
 /// Symbols that do occur in news text.
 fn is_common_symbol(c: char) -> bool {
-    matches!(c, '\u{20A0}'..='\u{20CF}' | '\u{2100}'..='\u{214F}' | '\u{2190}'..='\u{21FF}' | '\u{00D7}' | '\u{00F7}')
+    matches!(c, '\u{25A0}'..='\u{26FF}' | '\u{20A0}'..='\u{20CF}' | '\u{2100}'..='\u{214F}' | '\u{2190}'..='\u{21FF}' | '\u{00D7}' | '\u{00F7}')
 }
 
 /// Letter counts per script family, to tell one coherent script from the
@@ -273,9 +273,15 @@ impl Script {
 
 /// Weight of the language fit against the mojibake penalties.
 const LETTER_FIT_WEIGHT: f64 = 0.5;
-/// Bonus for chardetng's own guess, so that it wins near-ties: its models
-/// of letter pairs are finer than the letter shares used here.
-const CHARDETNG_PRIOR: f64 = 0.03;
+/// Bonus for chardetng's own guess among single-byte candidates, so that
+/// it wins near-ties: its models of letter pairs are finer than the letter
+/// shares used here.
+const CHARDETNG_PRIOR: f64 = 0.01;
+/// Bonus for chardetng's guess among CJK candidates: it knows which Han
+/// characters are frequent, which the scores here do not (GBK often reads
+/// Shift_JIS bytes as valid, if unlikely, Han), so another candidate wins
+/// only when chardetng's leaves malformed or stray characters.
+const CHARDETNG_CJK_PRIOR: f64 = 0.1;
 /// Score margin at which a guess counts as sure.
 const SURE_MARGIN: f64 = 0.15;
 /// At most this many bytes of words with non-ASCII bytes are scored.
@@ -338,13 +344,24 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
             (encoding, score, text)
         })
         .collect();
+    if std::env::var_os("ARTCONV_DEBUG_DETECT").is_some() {
+        for (encoding, score, text) in &scored {
+            eprintln!(
+                "{:>16} {:.4} plaus {:.4} fit {:.4}",
+                encoding.name(),
+                score,
+                plausibility(text),
+                letter_fit(text)
+            );
+        }
+    }
+    let prior = if cjk {
+        CHARDETNG_CJK_PRIOR
+    } else {
+        CHARDETNG_PRIOR
+    };
     let ranked = |(encoding, score, _): &(&'static Encoding, f64, Cow<'_, str>)| {
-        score
-            + if *encoding == first {
-                CHARDETNG_PRIOR
-            } else {
-                0.0
-            }
+        score + if *encoding == first { prior } else { 0.0 }
     };
     // First of the best: the candidate lists put the usual name first.
     let mut best = 0;
@@ -538,7 +555,10 @@ pub fn plausibility(text: &str) -> f64 {
     let mut penalty = 0.0f64;
     // The script and case of the previous letter in the current word.
     let mut previous: Option<(Script, char)> = None;
+    // The character before, whatever it is, for Thai's spelling rules.
+    let mut before = ' ';
     for c in text.chars() {
+        let prior_char = std::mem::replace(&mut before, c);
         if c.is_ascii() {
             // The common case, kept cheap.
             if c.is_ascii_whitespace() {
@@ -568,6 +588,7 @@ pub fn plausibility(text: &str) -> f64 {
             continue;
         }
         total += 1.0;
+        penalty += thai_penalty(prior_char, c);
         match c {
             '\u{FFFD}' => penalty += 8.0,
             '\u{80}'..='\u{9F}' => penalty += 8.0,
@@ -603,6 +624,27 @@ pub fn plausibility(text: &str) -> f64 {
         0.0
     } else {
         1.0 - penalty / total
+    }
+}
+
+/// Thai spelling that bytes in the wrong encoding break: a vowel or tone
+/// mark written above or below must sit on a consonant (or on another such
+/// mark), a vowel written before the consonant must be followed by one, and
+/// Thai digits seldom touch Thai letters.
+fn thai_penalty(before: char, c: char) -> f64 {
+    let consonant = |c: char| ('\u{0E01}'..='\u{0E2E}').contains(&c);
+    let mark =
+        |c: char| matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}');
+    let leading = |c: char| ('\u{0E40}'..='\u{0E44}').contains(&c);
+    let digit = |c: char| ('\u{0E50}'..='\u{0E59}').contains(&c);
+    if mark(c) && !(consonant(before) || mark(before)) {
+        3.0
+    } else if leading(before) && !consonant(c) {
+        3.0
+    } else if digit(c) && (consonant(before) || mark(before)) {
+        1.0
+    } else {
+        0.0
     }
 }
 
