@@ -171,6 +171,10 @@ fn utf16_plausibility(sample: &[u8], big_endian: bool) -> f64 {
 /// space and punctuation. Symbols, private use and unassigned-looking
 /// code points are what bytes read in the wrong order turn into.
 fn is_texty(c: char) -> bool {
+    class_of(c).map_or_else(|| is_texty_slow(c), |class| class.0 & CLASS_TEXTY != 0)
+}
+
+fn is_texty_slow(c: char) -> bool {
     c.is_alphanumeric()
         || c.is_whitespace()
         || c.is_ascii_punctuation()
@@ -181,7 +185,77 @@ fn is_texty(c: char) -> bool {
 
 /// Symbols that do occur in news text.
 fn is_common_symbol(c: char) -> bool {
+    class_of(c).map_or_else(
+        || is_common_symbol_slow(c),
+        |class| class.0 & CLASS_SYMBOL != 0,
+    )
+}
+
+fn is_common_symbol_slow(c: char) -> bool {
     matches!(c, '\u{25A0}'..='\u{26FF}' | '\u{20A0}'..='\u{20CF}' | '\u{2100}'..='\u{214F}' | '\u{2190}'..='\u{21FF}' | '\u{00D7}' | '\u{00F7}')
+}
+
+/// What scoring needs to know about a character of the Basic Multilingual
+/// Plane, looked up in a table built once: the standard library's Unicode
+/// property look-ups are binary searches, and scoring twenty candidate
+/// decodings asks them millions of times.
+#[derive(Clone, Copy)]
+struct Class(u8);
+
+const CLASS_SCRIPT: u8 = 0x0F;
+const CLASS_LOWER: u8 = 0x10;
+const CLASS_UPPER: u8 = 0x20;
+const CLASS_TEXTY: u8 = 0x40;
+const CLASS_SYMBOL: u8 = 0x80;
+
+impl Class {
+    fn script(self) -> Option<Script> {
+        match self.0 & CLASS_SCRIPT {
+            0 => None,
+            n => Some(Script::ALL[usize::from(n) - 1]),
+        }
+    }
+
+    fn is_lower(self) -> bool {
+        self.0 & CLASS_LOWER != 0
+    }
+
+    fn is_upper(self) -> bool {
+        self.0 & CLASS_UPPER != 0
+    }
+}
+
+/// The class of `c`, or `None` outside the Basic Multilingual Plane.
+fn class_of(c: char) -> Option<Class> {
+    static TABLE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..=0xFFFFu32)
+            .map(|code| {
+                let Some(c) = char::from_u32(code) else {
+                    return 0;
+                };
+                let script = Script::of_slow(c).map_or(0, |s| s as u8 + 1);
+                script
+                    | if c.is_lowercase() { CLASS_LOWER } else { 0 }
+                    | if c.is_uppercase() { CLASS_UPPER } else { 0 }
+                    | if is_texty_slow(c) { CLASS_TEXTY } else { 0 }
+                    | if is_common_symbol_slow(c) {
+                        CLASS_SYMBOL
+                    } else {
+                        0
+                    }
+            })
+            .collect()
+    });
+    table.get(c as usize).map(|&bits| Class(bits))
+}
+
+fn is_lowercase(c: char) -> bool {
+    class_of(c).map_or_else(|| c.is_lowercase(), Class::is_lower)
+}
+
+fn is_uppercase(c: char) -> bool {
+    class_of(c).map_or_else(|| c.is_uppercase(), Class::is_upper)
 }
 
 /// Letter counts per script family, to tell one coherent script from the
@@ -231,7 +305,30 @@ pub(crate) enum Script {
 impl Script {
     const COUNT: usize = 12;
 
+    const ALL: [Script; Script::COUNT] = [
+        Script::Latin,
+        Script::Greek,
+        Script::Cyrillic,
+        Script::Armenian,
+        Script::Hebrew,
+        Script::Arabic,
+        Script::Indic,
+        Script::Thai,
+        Script::Hangul,
+        Script::Kana,
+        Script::Han,
+        Script::Other,
+    ];
+
+    /// The script of a letter; `None` for anything else.
     fn of(c: char) -> Option<Script> {
+        match class_of(c) {
+            Some(class) => class.script(),
+            None => Script::of_slow(c),
+        }
+    }
+
+    fn of_slow(c: char) -> Option<Script> {
         if !c.is_alphabetic() {
             return None;
         }
@@ -285,7 +382,7 @@ const CHARDETNG_CJK_PRIOR: f64 = 0.1;
 /// Score margin at which a guess counts as sure.
 const SURE_MARGIN: f64 = 0.15;
 /// At most this many bytes of words with non-ASCII bytes are scored.
-const WORDS_LIMIT: usize = 64 * 1024;
+const WORDS_LIMIT: usize = 32 * 1024;
 
 /// True for 7-bit input that switches to JIS X 0208 or JIS X 0212 with the
 /// escape sequences of ISO-2022-JP and decodes cleanly that way: such
@@ -315,16 +412,17 @@ pub fn is_iso_2022_jp(bytes: &[u8]) -> bool {
 /// ([`letter_fit`]); chardetng's guess gets a small bonus.
 pub fn guess_legacy(bytes: &[u8]) -> Guess {
     let sample = sample(bytes);
+    // chardetng, too, learns only from non-ASCII bytes and the letters
+    // beside them, so it is fed the same words; an escape-only input
+    // (ISO-2022-JP) has none and is fed whole.
+    let mut words = high_byte_words(&sample);
+    if words.is_empty() {
+        words = Cow::Borrowed(&sample[..]);
+    }
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Allow);
-    detector.feed(&sample, true);
+    detector.feed(&words, true);
     let first = detector.guess(None, Utf8Detection::Allow);
-
     let cjk = !first.is_single_byte();
-    let words = if first == encoding_rs::ISO_2022_JP {
-        Cow::Borrowed(&sample[..])
-    } else {
-        high_byte_words(&sample)
-    };
     let mut candidates: Vec<&'static Encoding> = if cjk {
         CJK.to_vec()
     } else {
@@ -490,18 +588,42 @@ fn high_byte_words(sample: &[u8]) -> Cow<'_, [u8]> {
 /// language counts 1, a rare one of its alphabet 0.75, any other 0. Scripts
 /// without a table (Thai, Hangul, Han...) count 1.
 pub fn letter_fit(text: &str) -> f64 {
-    let mut counts: Vec<(char, Script, usize)> = Vec::new();
+    // Counts by code point in a flat table, which is cheaper than hashing
+    // every character; `distinct` remembers which entries to read back.
+    let mut raw = vec![0u32; 0x1_0000];
+    let mut distinct: Vec<char> = Vec::new();
+    let mut astral: Vec<char> = Vec::new();
     for c in text.chars() {
         if c.is_ascii() {
             continue;
         }
+        match raw.get_mut(c as usize) {
+            Some(count) => {
+                if *count == 0 {
+                    distinct.push(c);
+                }
+                *count += 1;
+            }
+            None => astral.push(c),
+        }
+    }
+    let tallies = distinct
+        .iter()
+        .map(|&c| (c, raw[c as usize] as usize))
+        .chain(astral.iter().map(|&c| (c, 1)));
+    let mut counts: Vec<(char, Script, usize)> = Vec::new();
+    for (c, n) in tallies {
         let Some(script) = Script::of(c) else {
             continue;
         };
-        let lower = c.to_lowercase().next().unwrap_or(c);
+        let lower = if is_uppercase(c) {
+            c.to_lowercase().next().unwrap_or(c)
+        } else {
+            c
+        };
         match counts.iter_mut().find(|(seen, _, _)| *seen == lower) {
-            Some(entry) => entry.2 += 1,
-            None => counts.push((lower, script, 1)),
+            Some(entry) => entry.2 += n,
+            None => counts.push((lower, script, n)),
         }
     }
     let total: usize = counts.iter().map(|(_, _, n)| n).sum();
@@ -570,7 +692,7 @@ pub fn plausibility(text: &str) -> f64 {
                 if let Some((prev_script, prev)) = previous {
                     if prev_script != Script::Latin && !prev_script.mixes_with(Script::Latin) {
                         penalty += 3.0;
-                    } else if !prev.is_ascii() && prev.is_lowercase() && c.is_ascii_uppercase() {
+                    } else if !prev.is_ascii() && is_lowercase(prev) && c.is_ascii_uppercase() {
                         penalty += 1.0;
                     }
                 }
@@ -610,7 +732,7 @@ pub fn plausibility(text: &str) -> f64 {
             if let Some((prev_script, prev)) = previous {
                 if prev_script != script && !script.mixes_with(prev_script) {
                     penalty += 3.0;
-                } else if script.is_cased() && prev.is_lowercase() && c.is_uppercase() {
+                } else if script.is_cased() && is_lowercase(prev) && is_uppercase(c) {
                     // "лНЯЙБЮ": a capital right after a small letter.
                     penalty += 1.0;
                 }
