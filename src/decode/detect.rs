@@ -381,6 +381,9 @@ const CHARDETNG_PRIOR: f64 = 0.01;
 const CHARDETNG_CJK_PRIOR: f64 = 0.1;
 /// Score margin at which a guess counts as sure.
 const SURE_MARGIN: f64 = 0.15;
+/// Non-ASCII bytes past which their number no longer lowers confidence
+/// (half of them halve it at most).
+const EVIDENCE_BYTES: f64 = 32.0;
 /// At most this many bytes of words with non-ASCII bytes are scored.
 const WORDS_LIMIT: usize = 32 * 1024;
 
@@ -435,7 +438,7 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
         .into_iter()
         .map(|encoding| {
             let (text, _) = encoding.decode_without_bom_handling(&words);
-            let mut score = plausibility(&text);
+            let mut score = plausibility_with(&text, !cjk);
             if !cjk {
                 score -= LETTER_FIT_WEIGHT * (1.0 - letter_fit(&text));
             }
@@ -486,9 +489,12 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
         Some(second) => ((best_rank - second) / SURE_MARGIN).clamp(0.0, 1.0),
         None => 1.0,
     };
+    // A handful of non-ASCII bytes is thin evidence, however clear.
+    let high = words.iter().filter(|&&b| b >= 0x80).count();
+    let evidence = (0.5 + high as f64 / EVIDENCE_BYTES).min(1.0);
     Guess {
         encoding,
-        confidence: round3(quality * (0.4 + 0.6 * margin)),
+        confidence: round3(quality * (0.4 + 0.6 * margin) * evidence),
     }
 }
 
@@ -673,6 +679,13 @@ pub fn letter_fit(text: &str) -> f64 {
 /// a word (when either is not ASCII: "iPhone" is fine, "лНЯЙБЮ" is not),
 /// and Latin-1 symbols that rarely occur in prose.
 pub fn plausibility(text: &str) -> f64 {
+    plausibility_with(text, true)
+}
+
+/// [`plausibility`], optionally without the penalty for symbols: in the
+/// CJK encodings box drawing and arrows are ordinary double-byte characters
+/// (Japanese pages rule lines with them), not the sign of a wrong table.
+fn plausibility_with(text: &str, symbols_are_suspect: bool) -> f64 {
     let mut total = 0.0f64;
     let mut penalty = 0.0f64;
     // The script and case of the previous letter in the current word.
@@ -688,6 +701,15 @@ pub fn plausibility(text: &str) -> f64 {
                 continue;
             }
             total += 1.0;
+            if c.is_ascii_digit()
+                && let Some((script, prev)) = previous
+                && !prev.is_ascii()
+                && prior_char == prev
+                && script.is_cased()
+                && !matches!(prev, 'º' | 'ª')
+            {
+                penalty += 1.0;
+            }
             if c.is_ascii_alphabetic() {
                 if let Some((prev_script, prev)) = previous {
                     if prev_script != Script::Latin && !prev_script.mixes_with(Script::Latin) {
@@ -725,10 +747,15 @@ pub fn plausibility(text: &str) -> f64 {
             }
             // Box drawing, math operators, dingbats: what KOI8 or IBM866
             // bytes become in the wrong table.
-            c if !is_texty(c) && !is_common_symbol(c) => penalty += 2.0,
+            c if symbols_are_suspect && !is_texty(c) && !is_common_symbol(c) => penalty += 2.0,
             _ => {}
         }
         if let Some(script) = Script::of(c) {
+            // "Ł825" is "£825" read in the wrong table: letters outside
+            // ASCII seldom touch digits ("1º" and "2ª" aside).
+            if prior_char.is_ascii_digit() && script.is_cased() && !matches!(c, 'º' | 'ª') {
+                penalty += 1.0;
+            }
             if let Some((prev_script, prev)) = previous {
                 if prev_script != script && !script.mixes_with(prev_script) {
                     penalty += 3.0;
