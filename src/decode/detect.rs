@@ -409,6 +409,10 @@ impl Script {
 
 /// Weight of the language fit against the mojibake penalties.
 const LETTER_FIT_WEIGHT: f64 = 0.5;
+/// Weight of the share of capitals beyond one half among non-ASCII cased
+/// letters: Hebrew or Arabic bytes read as KOI8 are all Cyrillic capitals,
+/// which whole documents seldom are.
+const CAPITALS_WEIGHT: f64 = 0.5;
 /// Bonus for chardetng's own guess among single-byte candidates, so that
 /// it wins near-ties: its models of letter pairs are finer than the letter
 /// shares used here.
@@ -418,6 +422,9 @@ const CHARDETNG_PRIOR: f64 = 0.01;
 /// Shift_JIS bytes as valid, if unlikely, Han), so another candidate wins
 /// only when chardetng's leaves malformed or stray characters.
 const CHARDETNG_CJK_PRIOR: f64 = 0.1;
+/// Margin granted to chardetng's CJK guess when the scores here cannot
+/// separate it from another clean reading.
+const CJK_TIE_MARGIN: f64 = 0.5;
 /// Penalty points between the best reading and the next different one at
 /// which a guess counts as sure (a wrong-table letter costs 1 to 3 points).
 const SURE_POINTS: f64 = 4.0;
@@ -481,6 +488,7 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
             let mut score = plausibility_with(&text, !cjk);
             if !cjk {
                 score -= LETTER_FIT_WEIGHT * (1.0 - letter_fit(&text));
+                score -= CAPITALS_WEIGHT * (capital_share(&text) - 0.5).max(0.0);
             }
             (encoding, score, text)
         })
@@ -522,10 +530,16 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
     // points between the two readings, so that three unmistakable
     // letters in a long text still settle it.
     let scored_chars = best_text.chars().filter(|c| !c.is_whitespace()).count() as f64;
-    let margin = match runner_up {
+    let mut margin = match runner_up {
         Some(second) => ((scored[best].1 - second) * scored_chars / SURE_POINTS).clamp(0.0, 1.0),
         None => 1.0,
     };
+    // Among CJK encodings another reading is often as clean (GBK reads
+    // most Shift_JIS as rare Han); chardetng's frequency model then
+    // decides, which is worth more than a coin toss but is not proof.
+    if cjk && scored[best].0 == first {
+        margin = margin.max(CJK_TIE_MARGIN);
+    }
     // A handful of non-ASCII bytes is thin evidence, however clear.
     let high = words.iter().filter(|&&b| b >= 0x80).count();
     let evidence = (high as f64 / EVIDENCE_BYTES).min(1.0).sqrt();
@@ -621,6 +635,24 @@ fn high_byte_words(sample: &[u8]) -> Cow<'_, [u8]> {
         out.push(b' ');
     }
     Cow::Owned(out)
+}
+
+/// Share of capitals among the non-ASCII cased letters of `text` (0 when
+/// there are none).
+fn capital_share(text: &str) -> f64 {
+    let (mut upper, mut lower) = (0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        if is_uppercase(c) {
+            upper += 1;
+        } else if is_lowercase(c) {
+            lower += 1;
+        }
+    }
+    if upper + lower == 0 {
+        0.0
+    } else {
+        upper as f64 / (upper + lower) as f64
+    }
 }
 
 /// How well the non-ASCII letters of `text` fit the language that suits
@@ -776,7 +808,7 @@ fn plausibility_with(text: &str, symbols_are_suspect: bool) -> f64 {
             continue;
         }
         total += 1.0;
-        penalty += thai_penalty(prior_char, c);
+        penalty += thai_penalty(prior_char, c) + final_form_penalty(prior_char, c);
         match c {
             '\u{FFFD}' => penalty += 8.0,
             '\u{80}'..='\u{9F}' => penalty += 8.0,
@@ -841,6 +873,19 @@ fn thai_penalty(before: char, c: char) -> f64 {
         3.0
     } else if digit(c) && (consonant(before) || mark(before)) {
         1.0
+    } else {
+        0.0
+    }
+}
+
+/// Greek and Hebrew have letters that only end words (ς; ך ם ן ף ץ):
+/// one followed by another letter of its script is a letter read from the
+/// wrong table, as Hebrew bytes read as Greek are.
+fn final_form_penalty(before: char, c: char) -> f64 {
+    let greek_final = before == 'ς' && ('α'..='ώ').contains(&c);
+    let hebrew_final = matches!(before, 'ך' | 'ם' | 'ן' | 'ף' | 'ץ') && ('א'..='ת').contains(&c);
+    if greek_final || hebrew_final {
+        3.0
     } else {
         0.0
     }
