@@ -35,6 +35,9 @@ fn main() {
                 continue;
             }
         };
+        if let Some(warning) = &report.warning {
+            eprintln!("detect: {path}: {warning}");
+        }
         if write(&report, json, &mut out).is_err() {
             break;
         }

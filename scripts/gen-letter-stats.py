@@ -86,9 +86,13 @@ def main():
            "",
            "use super::detect::Script;",
            "",
-           "/// (script, whatlang code, [(lower-case letter, share)]): shares above 0.0005,"
-           "/// and letters of the alphabet at a floor of 0.0008.",
-           "pub(super) static LETTERS: &[(Script, &str, &[(char, f32)])] = &["]
+           "/// One language: its script, its whatlang code, and (lower-case letter, share) pairs.",
+           "pub(super) type Language = (Script, &'static str, &'static [(char, f32)]);",
+           "",
+           "/// Every language: shares above 0.0005, and letters of the alphabet at a",
+           "/// floor of 0.0008.",
+           "#[rustfmt::skip]",
+           "pub(super) static LETTERS: &[Language] = &["]
     for script, lang, weights in tables:
         total = sum(weights.values()) or 1
         shares = {c: w / total for c, w in weights.items() if ord(c) > 0x7F and w / total > 0.0005}

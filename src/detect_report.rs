@@ -37,6 +37,10 @@ pub struct DetectReport {
     pub language: Option<String>,
     /// Why the input could not be decoded, when it could not.
     pub error: Option<String>,
+    /// The low-confidence warning for stderr, when the guess is unsure
+    /// (see [`decode::LOW_CONFIDENCE`]); not part of the TSV line.
+    #[serde(skip)]
+    pub warning: Option<String>,
 }
 
 /// Decides encoding, format and language of one input the way a conversion
@@ -52,6 +56,7 @@ pub fn report(path: Option<&str>, bytes: &[u8], options: &ConvertOptions) -> Det
         format,
         language: None,
         error: None,
+        warning: None,
     };
     if bytes.len() as u64 > options.max_input_size {
         report.error = Some(
@@ -64,6 +69,7 @@ pub fn report(path: Option<&str>, bytes: &[u8], options: &ConvertOptions) -> Det
     }
     match decode::decode(bytes, &options.decode) {
         Ok(decoded) => {
+            report.warning = decoded.report.low_confidence_warning();
             report.encoding = Some(decoded.report.encoding.name());
             report.confidence = decoded.report.confidence;
             report.how = Some(decoded.report.source.as_str());
@@ -156,6 +162,19 @@ mod tests {
         let mut tsv = Vec::new();
         write_tsv(&report, &mut tsv).unwrap();
         assert_eq!(String::from_utf8(tsv).unwrap(), "-\t-\t0.000\t-\ttext\t-\n");
+    }
+
+    #[test]
+    fn thin_evidence_brings_a_warning() {
+        let report = report(
+            Some("a.txt"),
+            b"Total: \xc4\xe8 12",
+            &ConvertOptions::default(),
+        );
+        assert!(report.confidence < decode::LOW_CONFIDENCE, "{report:?}");
+        let warning = report.warning.expect("a warning");
+        assert!(warning.starts_with("encoding guessed as "), "{warning}");
+        assert!(warning.ends_with("with low confidence; use --encoding to be sure"));
     }
 
     #[test]

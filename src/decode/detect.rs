@@ -867,9 +867,9 @@ fn thai_penalty(before: char, c: char) -> f64 {
         |c: char| matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}');
     let leading = |c: char| ('\u{0E40}'..='\u{0E44}').contains(&c);
     let digit = |c: char| ('\u{0E50}'..='\u{0E59}').contains(&c);
-    if mark(c) && !(consonant(before) || mark(before)) {
-        3.0
-    } else if leading(before) && !consonant(c) {
+    let orphan_mark = mark(c) && !(consonant(before) || mark(before));
+    let lone_leading_vowel = leading(before) && !consonant(c);
+    if orphan_mark || lone_leading_vowel {
         3.0
     } else if digit(c) && (consonant(before) || mark(before)) {
         1.0

@@ -55,6 +55,31 @@ pub struct EncodingReport {
     pub replaced: usize,
 }
 
+/// Below this confidence a detected encoding deserves a warning: the best
+/// two readings differ and score close, or there are only a few non-ASCII
+/// bytes to judge by.
+pub const LOW_CONFIDENCE: f64 = 0.5;
+
+impl EncodingReport {
+    /// The warning to print (after `artconv: <file>: `) when the encoding
+    /// was guessed with low confidence; `None` otherwise.
+    pub fn low_confidence_warning(&self) -> Option<String> {
+        low_confidence_warning(self.encoding.name(), self.source, self.confidence)
+    }
+}
+
+/// The low-confidence warning for a decision, shared by conversion and
+/// `--detect`.
+pub fn low_confidence_warning(
+    encoding: &str,
+    source: EncodingSource,
+    confidence: f64,
+) -> Option<String> {
+    (source == EncodingSource::Detected && confidence < LOW_CONFIDENCE).then(|| {
+        format!("encoding guessed as {encoding} with low confidence; use --encoding to be sure")
+    })
+}
+
 /// Decoded text plus what is needed to point back into the original bytes.
 #[derive(Debug, Clone)]
 pub struct Decoded {
