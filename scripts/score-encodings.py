@@ -85,6 +85,8 @@ LABELS = {
     "iso-8859-15": ["ISO-8859-15"],
     "tis-620": ["windows-874"],
     "windows-874": ["windows-874"],
+    "x-mac-cyrillic": ["x-mac-cyrillic"],
+    "macintosh": ["macintosh"],
     "shift_jis": ["Shift_JIS"],
     "cp932": ["Shift_JIS"],
     "euc-jp": ["EUC-JP"],
@@ -333,6 +335,60 @@ def table(runs, out):
         out.write("\n")
 
 
+# Script family of a language group -> encodings its text is re-encoded in
+# by --transcode.
+FAMILIES = {
+    "russian": ["windows-1251", "KOI8-R", "IBM866", "ISO-8859-5", "x-mac-cyrillic"],
+    "bulgarian": ["windows-1251", "ISO-8859-5", "IBM866", "x-mac-cyrillic"],
+    "greek": ["windows-1253", "ISO-8859-7"],
+    "hebrew": ["windows-1255"],
+    "arabic": ["windows-1256", "ISO-8859-6"],
+    "turkish": ["windows-1254"],
+    "western": ["windows-1252", "ISO-8859-15", "macintosh"],
+    "thai": ["windows-874"],
+    "japanese": ["Shift_JIS", "EUC-JP", "ISO-2022-JP"],
+    "korean": ["EUC-KR"],
+}
+for central in ("croatian", "czech", "hungarian", "polish", "romanian", "slovak", "slovene"):
+    FAMILIES[central] = ["windows-1250", "ISO-8859-2"]
+ENCODE_CODEC = dict(CODEC, **{"Shift_JIS": "shift_jis", "EUC-KR": "euc_kr", "GBK": "gbk",
+                              "Big5": "big5", "ISO-2022-JP": "iso2022_jp", "windows-874": "cp874"})
+
+
+def transcode(root, out):
+    """Re-encodes the text of every scored file in the other encodings of its
+    script (and in UTF-16 without BOM), into out/<encoding>-<group>/: a
+    harder test of telling the encodings of one script apart than the
+    corpus's own label mix. Texts an encoding cannot represent are skipped."""
+    written = set()
+    for path, folder, label, group in corpus_files(root):
+        if label in OUTSIDE_WHATWG or group == "unicode":
+            continue
+        with open(path, "rb") as handle:
+            data = handle.read()
+        try:
+            text = data.decode(CODEC.get(LABELS[label][0], LABELS[label][0].lower()))
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if group == "chinese":
+            targets = ["Big5"] if LABELS[label][0] == "Big5" else ["GBK"]
+        else:
+            targets = FAMILIES.get(group, [])
+        for target in targets + ["UTF-16LE", "UTF-16BE"]:
+            try:
+                encoded = text.encode(ENCODE_CODEC.get(target, target.lower()))
+            except (UnicodeEncodeError, LookupError):
+                continue
+            folder_out = os.path.join(out, f"{target.lower()}-{group}")
+            os.makedirs(folder_out, exist_ok=True)
+            # Same-named files of two folders of one group: the later wins.
+            target_path = os.path.join(folder_out, os.path.basename(path))
+            with open(target_path, "wb") as handle:
+                handle.write(encoded)
+            written.add(target_path)
+    print(f"score: wrote {len(written)} files under {out}", file=sys.stderr)
+
+
 def python_detector(module, paths):
     """Prints JSON Lines for `paths` as chardet or charset-normalizer sees them."""
     if module == "chardet":
@@ -362,9 +418,13 @@ def main():
     parser.add_argument("--save", help="also write the per-file results to this JSON file")
     parser.add_argument("--table", nargs="+", metavar="RESULTS", help="side-by-side table of saved results")
     parser.add_argument("--python-detector", metavar="MODULE", help="act as a detector command")
+    parser.add_argument("--transcode", metavar="OUT", help="re-encode the corpus's texts into OUT")
     args = parser.parse_args()
     if args.python_detector:
         python_detector(args.python_detector, args.paths)
+        return
+    if args.transcode:
+        transcode(args.paths[0], args.transcode)
         return
     if args.table:
         runs = []

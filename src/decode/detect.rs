@@ -307,6 +307,12 @@ struct ScriptCounts {
 impl ScriptCounts {
     fn add(&mut self, c: char) {
         if let Some(script) = Script::of(c) {
+            // Japanese is kana and Han, Korean may be Hangul and Han: one
+            // writing system each, counted as one.
+            let script = match script {
+                Script::Kana | Script::Hangul => Script::Han,
+                other => other,
+            };
             self.counts[script as usize] += 1;
         }
     }
