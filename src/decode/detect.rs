@@ -130,15 +130,16 @@ pub fn utf16_without_bom(bytes: &[u8]) -> Option<(&'static Encoding, f64)> {
     }
     let le = utf16_plausibility(sample, false);
     let be = utf16_plausibility(sample, true);
-    // In the right byte order the high bytes of the code units cluster on
-    // a few values (0x00 for ASCII, 0x04 for Cyrillic...); in the wrong one
-    // they are the low bytes, spread over a whole block. That tells the
-    // order even where both readings give letters (Cyrillic read backwards
-    // is Latin Extended and Han).
-    let le_cluster = high_byte_cluster(sample, false);
-    let be_cluster = high_byte_cluster(sample, true);
-    let little = if (le_cluster - be_cluster).abs() >= 0.3 {
-        le_cluster > be_cluster
+    // In the right byte order the high bytes of the code units take few
+    // values (0x00 for ASCII, 0x04 for Cyrillic, 0x4E to 0x9F for Han...);
+    // the low bytes spread over a whole block. The byte position with the
+    // lower entropy holds the high bytes. That tells the order even where
+    // both readings give letters (Cyrillic read backwards is Latin
+    // Extended and Han).
+    let odd = byte_entropy(sample, 1);
+    let even = byte_entropy(sample, 0);
+    let little = if (odd - even).abs() >= 0.5 {
+        odd < even
     } else if (le - be).abs() >= 0.3 {
         le > be
     } else {
@@ -153,19 +154,25 @@ pub fn utf16_without_bom(bytes: &[u8]) -> Option<(&'static Encoding, f64)> {
     (best >= threshold).then(|| (encoding, best.min(1.0) * 0.99))
 }
 
-/// Share of code units whose high byte is one of the two most frequent.
-fn high_byte_cluster(sample: &[u8], big_endian: bool) -> f64 {
+/// Shannon entropy, in bits, of the bytes at even (`parity` 0) or odd
+/// (`parity` 1) positions.
+fn byte_entropy(sample: &[u8], parity: usize) -> f64 {
     let mut counts = [0usize; 256];
-    let high = usize::from(!big_endian);
     for pair in sample.chunks_exact(2) {
-        counts[usize::from(pair[high])] += 1;
+        counts[usize::from(pair[parity])] += 1;
     }
     let total: usize = counts.iter().sum();
     if total == 0 {
         return 0.0;
     }
-    counts.sort_unstable_by(|a, b| b.cmp(a));
-    (counts[0] + counts[1]) as f64 / total as f64
+    counts
+        .iter()
+        .filter(|&&n| n > 0)
+        .map(|&n| {
+            let p = n as f64 / total as f64;
+            -p * p.log2()
+        })
+        .sum()
 }
 
 /// Share of code units that read as text in one dominant script, 0 to 1.
@@ -307,10 +314,11 @@ struct ScriptCounts {
 impl ScriptCounts {
     fn add(&mut self, c: char) {
         if let Some(script) = Script::of(c) {
-            // Japanese is kana and Han, Korean may be Hangul and Han: one
-            // writing system each, counted as one.
+            // Japanese is kana and Han: one writing system, counted as one.
+            // (Hangul stays apart: Korean seldom mixes in Han today, and
+            // Han read in the wrong byte order is often Hangul.)
             let script = match script {
-                Script::Kana | Script::Hangul => Script::Han,
+                Script::Kana => Script::Han,
                 other => other,
             };
             self.counts[script as usize] += 1;
