@@ -445,6 +445,11 @@ const SURE_POINTS: f64 = 4.0;
 /// Non-ASCII bytes past which their number no longer lowers confidence
 /// (which is scaled by the square root of their share of this number).
 const EVIDENCE_BYTES: f64 = 32.0;
+/// Bytes of words scored in the first, pruning round.
+const PRUNE_BYTES: usize = 1024;
+/// Candidates scoring this much below the best in the first round are
+/// dropped (a wrong table costs far more; near-ties go on).
+const PRUNE_DISTANCE: f64 = 0.25;
 /// At most this many bytes of words with non-ASCII bytes are scored.
 const WORDS_LIMIT: usize = 32 * 1024;
 
@@ -495,16 +500,33 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
     if !candidates.contains(&first) {
         candidates.push(first);
     }
-    let scored: Vec<(&'static Encoding, f64, Cow<'_, str>)> = candidates
+    let score = |encoding: &'static Encoding, bytes: &[u8]| {
+        let (text, _) = encoding.decode_without_bom_handling(bytes);
+        let mut score = plausibility_with(&text, !cjk);
+        if !cjk {
+            score -= LETTER_FIT_WEIGHT * (1.0 - letter_fit(&text));
+            score -= CAPITALS_WEIGHT * (capital_share(&text) - 0.5).max(0.0);
+        }
+        (score, text.into_owned())
+    };
+    // A first round on the first few words drops the candidates that are
+    // plainly wrong, so that the full round scores only a handful.
+    if words.len() > 2 * PRUNE_BYTES {
+        let head = &words[..memchr::memrchr(b' ', &words[..PRUNE_BYTES]).unwrap_or(PRUNE_BYTES)];
+        let quick: Vec<f64> = candidates.iter().map(|e| score(e, head).0).collect();
+        let top = quick.iter().copied().fold(f64::MIN, f64::max);
+        candidates = candidates
+            .into_iter()
+            .zip(quick)
+            .filter(|(encoding, quick)| *encoding == first || *quick >= top - PRUNE_DISTANCE)
+            .map(|(encoding, _)| encoding)
+            .collect();
+    }
+    let scored: Vec<(&'static Encoding, f64, String)> = candidates
         .into_iter()
         .map(|encoding| {
-            let (text, _) = encoding.decode_without_bom_handling(&words);
-            let mut score = plausibility_with(&text, !cjk);
-            if !cjk {
-                score -= LETTER_FIT_WEIGHT * (1.0 - letter_fit(&text));
-                score -= CAPITALS_WEIGHT * (capital_share(&text) - 0.5).max(0.0);
-            }
-            (encoding, score, text)
+            let (value, text) = score(encoding, &words);
+            (encoding, value, text)
         })
         .collect();
     let prior = if cjk {
@@ -512,7 +534,7 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
     } else {
         CHARDETNG_PRIOR
     };
-    let ranked = |(encoding, score, _): &(&'static Encoding, f64, Cow<'_, str>)| {
+    let ranked = |(encoding, score, _): &(&'static Encoding, f64, String)| {
         score + if *encoding == first { prior } else { 0.0 }
     };
     // First of the best: the candidate lists put the usual name first.
@@ -679,7 +701,9 @@ fn capital_share(text: &str) -> f64 {
 pub fn letter_fit(text: &str) -> f64 {
     // Counts by code point in a flat table, which is cheaper than hashing
     // every character; `distinct` remembers which entries to read back.
-    let mut raw = vec![0u32; 0x1_0000];
+    // Single-byte encodings decode to code points below U+2600 but for a
+    // few symbols, which land in the overflow list.
+    let mut raw = vec![0u32; 0x2600];
     let mut distinct: Vec<char> = Vec::new();
     let mut astral: Vec<char> = Vec::new();
     for c in text.chars() {
