@@ -325,15 +325,18 @@ fn decode_bytewise(
     let mut pieces = PiecesBuilder::new(start);
     let mut replaced = 0;
     let mut position = 0;
+    // One input byte yields at most one character; decoding into a small
+    // buffer, not into the string's spare capacity, keeps each step O(1)
+    // (encoding_rs touches every page of the spare capacity it is given).
+    let mut buffer = [0u8; 16];
     loop {
         let end = (position + 1).min(body.len());
         let last = end == body.len();
-        if text.capacity() - text.len() < 16 {
-            text.reserve(body.len() - position + 16);
-        }
-        let (result, read) =
-            decoder.decode_to_string_without_replacement(&body[position..end], &mut text, last);
+        let (result, read, written) =
+            decoder.decode_to_utf8_without_replacement(&body[position..end], &mut buffer, last);
         position += read;
+        // The decoder writes only whole characters of valid UTF-8.
+        text.push_str(std::str::from_utf8(&buffer[..written]).unwrap_or_default());
         match result {
             DecoderResult::InputEmpty => {
                 pieces.advance(text.len(), start + position);
