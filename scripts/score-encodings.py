@@ -49,6 +49,7 @@ import argparse
 import collections
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -162,6 +163,13 @@ for label in ["utf-32", "utf_32", "utf-32le", "utf_32_le", "utf-32be", "utf_32_b
 ANSWER.update({"johab": "Johab", "iso-2022-kr": "ISO-2022-KR", "iso2022_kr": "ISO-2022-KR",
                "euc-tw": "EUC-TW", "cp855": "IBM855", "ibm855": "IBM855"})
 
+def squeeze(label):
+    """'ISO8859-15', 'iso_8859_15' and 'iso-8859-15' alike."""
+    return label.lower().replace("-", "").replace("_", "")
+
+
+SQUEEZED = {squeeze(label): whatwg for label, whatwg in ANSWER.items()}
+
 # WHATWG name -> Python codec that decodes most like WHATWG does.
 CODEC = {
     "UTF-8": "utf-8", "UTF-16LE": "utf-16-le", "UTF-16BE": "utf-16-be",
@@ -182,7 +190,7 @@ def normalize_answer(answer, data):
     if key in ("utf-16", "utf_16"):
         # Python's utf-16 means "by the BOM, else little-endian".
         return "UTF-16BE" if data.startswith(b"\xfe\xff") else "UTF-16LE"
-    return ANSWER.get(key, ANSWER.get(key.replace("_", "-"), answer))
+    return ANSWER.get(key, SQUEEZED.get(squeeze(key), answer))
 
 
 def decode(data, whatwg):
@@ -359,7 +367,8 @@ def transcode(root, out):
     """Re-encodes the text of every scored file in the other encodings of its
     script (and in UTF-16 without BOM), into out/<encoding>-<group>/: a
     harder test of telling the encodings of one script apart than the
-    corpus's own label mix. Texts an encoding cannot represent are skipped."""
+    corpus's own label mix. Texts an encoding cannot represent are skipped;
+    in-document declarations are removed."""
     written = set()
     for path, folder, label, group in corpus_files(root):
         if label in OUTSIDE_WHATWG or group == "unicode":
@@ -370,6 +379,11 @@ def transcode(root, out):
             text = data.decode(CODEC.get(LABELS[label][0], LABELS[label][0].lower()))
         except (UnicodeDecodeError, LookupError):
             continue
+        # The declarations inside (XML prolog, <meta charset>) named the
+        # original encoding and would now lie: they are removed, so that
+        # every detector is judged on the bytes alone.
+        text = re.sub(r"""\s+encoding\s*=\s*["'][^"']*["']""", "", text)
+        text = re.sub(r"""charset\s*=\s*["']?[\w.:-]+["']?""", "", text, flags=re.IGNORECASE)
         if group == "chinese":
             targets = ["Big5"] if LABELS[label][0] == "Big5" else ["GBK"]
         else:

@@ -450,8 +450,11 @@ const PRUNE_BYTES: usize = 1024;
 /// Candidates scoring this much below the best in the first round are
 /// dropped (a wrong table costs far more; near-ties go on).
 const PRUNE_DISTANCE: f64 = 0.25;
+/// At most this many candidates go on to the full round (besides
+/// chardetng's guess).
+const PRUNE_KEEP: usize = 6;
 /// At most this many bytes of words with non-ASCII bytes are scored.
-const WORDS_LIMIT: usize = 32 * 1024;
+const WORDS_LIMIT: usize = 16 * 1024;
 
 /// True for 7-bit input that switches to JIS X 0208 or JIS X 0212 with the
 /// escape sequences of ISO-2022-JP and decodes cleanly that way: such
@@ -502,10 +505,11 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
     }
     let score = |encoding: &'static Encoding, bytes: &[u8]| {
         let (text, _) = encoding.decode_without_bom_handling(bytes);
-        let mut score = plausibility_with(&text, !cjk);
+        let (plausibility, capitals) = judge(&text, !cjk);
+        let mut score = plausibility;
         if !cjk {
             score -= LETTER_FIT_WEIGHT * (1.0 - letter_fit(&text));
-            score -= CAPITALS_WEIGHT * (capital_share(&text) - 0.5).max(0.0);
+            score -= CAPITALS_WEIGHT * (capitals - 0.5).max(0.0);
         }
         (score, text.into_owned())
     };
@@ -515,11 +519,18 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
         let head = &words[..memchr::memrchr(b' ', &words[..PRUNE_BYTES]).unwrap_or(PRUNE_BYTES)];
         let quick: Vec<f64> = candidates.iter().map(|e| score(e, head).0).collect();
         let top = quick.iter().copied().fold(f64::MIN, f64::max);
+        let mut order: Vec<usize> = (0..quick.len()).collect();
+        order.sort_by(|&a, &b| quick[b].total_cmp(&quick[a]));
+        let kept: Vec<usize> = order
+            .into_iter()
+            .filter(|&i| quick[i] >= top - PRUNE_DISTANCE)
+            .take(PRUNE_KEEP)
+            .collect();
         candidates = candidates
             .into_iter()
-            .zip(quick)
-            .filter(|(encoding, quick)| *encoding == first || *quick >= top - PRUNE_DISTANCE)
-            .map(|(encoding, _)| encoding)
+            .enumerate()
+            .filter(|(i, encoding)| *encoding == first || kept.contains(i))
+            .map(|(_, encoding)| encoding)
             .collect();
     }
     let scored: Vec<(&'static Encoding, f64, String)> = candidates
@@ -673,24 +684,6 @@ fn high_byte_words(sample: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
-/// Share of capitals among the non-ASCII cased letters of `text` (0 when
-/// there are none).
-fn capital_share(text: &str) -> f64 {
-    let (mut upper, mut lower) = (0usize, 0usize);
-    for c in text.chars().filter(|c| !c.is_ascii()) {
-        if is_uppercase(c) {
-            upper += 1;
-        } else if is_lowercase(c) {
-            lower += 1;
-        }
-    }
-    if upper + lower == 0 {
-        0.0
-    } else {
-        upper as f64 / (upper + lower) as f64
-    }
-}
-
 /// How well the non-ASCII letters of `text` fit the language that suits
 /// them best, 0 to 1 (1 when there are none).
 ///
@@ -793,6 +786,13 @@ pub fn plausibility(text: &str) -> f64 {
 /// CJK encodings box drawing and arrows are ordinary double-byte characters
 /// (Japanese pages rule lines with them), not the sign of a wrong table.
 fn plausibility_with(text: &str, symbols_are_suspect: bool) -> f64 {
+    judge(text, symbols_are_suspect).0
+}
+
+/// [`plausibility_with`] and the share of capitals among non-ASCII cased
+/// letters, in one pass.
+fn judge(text: &str, symbols_are_suspect: bool) -> (f64, f64) {
+    let (mut upper, mut lower) = (0usize, 0usize);
     let mut total = 0.0f64;
     let mut penalty = 0.0f64;
     // The script and case of the previous letter in the current word.
@@ -864,6 +864,11 @@ fn plausibility_with(text: &str, symbols_are_suspect: bool) -> f64 {
             c if symbols_are_suspect && !is_texty(c) && !is_common_symbol(c) => penalty += 2.0,
             _ => {}
         }
+        if is_uppercase(c) {
+            upper += 1;
+        } else if is_lowercase(c) {
+            lower += 1;
+        }
         if let Some(script) = Script::of(c) {
             // "Ł825" is "£825" read in the wrong table: letters outside
             // ASCII seldom touch digits ("1º" and "2ª" aside).
@@ -888,11 +893,17 @@ fn plausibility_with(text: &str, symbols_are_suspect: bool) -> f64 {
             previous = None;
         }
     }
-    if total == 0.0 {
+    let plausibility = if total == 0.0 {
         0.0
     } else {
         1.0 - penalty / total
-    }
+    };
+    let capitals = if upper + lower == 0 {
+        0.0
+    } else {
+        upper as f64 / (upper + lower) as f64
+    };
+    (plausibility, capitals)
 }
 
 /// Thai spelling that bytes in the wrong encoding break: a vowel or tone
