@@ -694,13 +694,13 @@ fn high_byte_words(sample: &[u8]) -> Cow<'_, [u8]> {
 pub fn letter_fit(text: &str) -> f64 {
     // Counts by code point in a flat table, which is cheaper than hashing
     // every character; `distinct` remembers which entries to read back.
-    // Single-byte encodings decode to code points below U+2600 but for a
-    // few symbols, which land in the overflow list.
-    let mut raw = vec![0u32; 0x2600];
+    // Only letters count; those of the single-byte encodings lie below
+    // U+1000 (Thai ends at U+0E7F), the rare others go to an overflow list.
+    let mut raw = vec![0u32; 0x1000];
     let mut distinct: Vec<char> = Vec::new();
     let mut astral: Vec<char> = Vec::new();
     for c in text.chars() {
-        if c.is_ascii() {
+        if c.is_ascii() || Script::of(c).is_none() {
             continue;
         }
         match raw.get_mut(c as usize) {
