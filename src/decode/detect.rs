@@ -1,13 +1,29 @@
 //! Guessing what the bytes are when nothing declares it.
 //!
 //! chardetng (Firefox's detector) makes the first guess among the legacy
-//! encodings. Its known gaps are then closed by judging candidates on how
-//! plausible their decoded text is: chardetng cannot tell windows-1256 from
-//! ISO-8859-6 (they decode the same Arabic bytes to different letters),
-//! confuses KOI8-R and KOI8-U, rarely answers ISO-8859-7, and detects no
-//! UTF-16 without a BOM. The plausibility score looks at what a reader would
-//! notice in mojibake: replacement and control characters, words that switch
-//! script in the middle, capitals inside lower-case words, and stray symbols.
+//! encodings, and candidates are then judged on how plausible their decoded
+//! text is. chardetng alone cannot tell windows-1256 from ISO-8859-6 (they
+//! decode the same Arabic bytes to different letters), says KOI8-U for
+//! KOI8-R, never answers x-mac-cyrillic or macintosh, rarely ISO-8859-7,
+//! sometimes picks the wrong script altogether, and detects no UTF-16
+//! without a BOM.
+//!
+//! So for a single-byte guess every common single-byte encoding is a
+//! candidate, and for a CJK guess every CJK one. Only the words that hold
+//! non-ASCII bytes are decoded (ASCII reads the same everywhere), at most
+//! [`WORDS_LIMIT`] bytes of them spread over the sample; a first round on
+//! the first kilobyte keeps a handful of candidates. Each is scored by
+//! [`plausibility`] (what a reader would notice in mojibake: replacement
+//! and control characters, words that switch script, capitals inside small
+//! words, stray symbols, letters glued to digits, misplaced final letters
+//! and Thai marks), by [`letter_fit`] (do its non-ASCII letters belong to
+//! one language), by its share of capitals, plus a small bonus for
+//! chardetng's guess. Among candidates that decode to the same text, the
+//! usual name wins (see `among_equals`).
+//!
+//! The confidence is low when the best two different readings score close
+//! (counted in penalty points, not per character) or when there are only a
+//! few non-ASCII bytes to judge by.
 //!
 //! Detection looks at the whole input up to [`SAMPLE_LIMIT`]; past that it
 //! looks at [`SAMPLE_CHUNKS`] slices spread evenly over the file, so that a
@@ -454,7 +470,7 @@ const PRUNE_DISTANCE: f64 = 0.25;
 /// chardetng's guess).
 const PRUNE_KEEP: usize = 6;
 /// At most this many bytes of words with non-ASCII bytes are scored.
-const WORDS_LIMIT: usize = 16 * 1024;
+pub const WORDS_LIMIT: usize = 16 * 1024;
 
 /// True for 7-bit input that switches to JIS X 0208 or JIS X 0212 with the
 /// escape sequences of ISO-2022-JP and decodes cleanly that way: such
@@ -688,7 +704,8 @@ fn high_byte_words(sample: &[u8]) -> Cow<'_, [u8]> {
 /// them best, 0 to 1 (1 when there are none).
 ///
 /// Letters are grouped by script; each group is judged against the
-/// languages of that script in [`letters::LETTERS`]: a letter common in the
+/// languages of that script in the letter tables (`letters.rs`, generated
+/// from whatlang's profiles by `scripts/gen-letter-stats.py`): a letter common in the
 /// language counts 1, a rare one of its alphabet 0.75, any other 0. Scripts
 /// without a table (Thai, Hangul, Han...) count 1.
 pub fn letter_fit(text: &str) -> f64 {

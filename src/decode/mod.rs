@@ -6,8 +6,9 @@
 //! 1. a byte order mark (UTF-8, UTF-16LE, UTF-16BE) — `bom`;
 //! 2. `--encoding LABEL` — `forced`;
 //! 3. a declaration inside the document, passed by a reader — `declared`;
-//! 4. detection — `detected`: valid UTF-8, then UTF-16 without a BOM, then
-//!    a guess among the legacy encodings (see [`detect`]).
+//! 4. detection — `detected`: UTF-16 without a BOM, ISO-2022-JP (7-bit, so
+//!    also valid UTF-8), valid UTF-8, then a guess among the legacy
+//!    encodings (see [`detect`]).
 //!
 //! Input that is not text (NUL bytes that are not UTF-16, a known binary
 //! signature, mostly control characters) is refused rather than turned into
