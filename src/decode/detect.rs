@@ -572,19 +572,30 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
         }
     }
     let best_text = &scored[best].2;
+    // Whether a candidate reads the input as the best one does: for
+    // single-byte encodings, judged on every byte value of the sample, not
+    // only on the scored words (which may miss a rare letter).
+    let present = byte_values(&sample);
+    let reads_alike = |encoding: &'static Encoding, text: &String| {
+        if cjk {
+            text == best_text
+        } else {
+            same_bytes_same_chars(encoding, scored[best].0, &present)
+        }
+    };
     // The margin is measured without chardetng's bonus: a guess that wins
     // only by it is a coin toss.
     let runner_up = scored
         .iter()
-        .filter(|(_, _, text)| text != best_text)
+        .filter(|(encoding, _, text)| !reads_alike(encoding, text))
         .map(|(_, score, _)| *score)
         .max_by(f64::total_cmp);
     let same_text: Vec<&'static Encoding> = scored
         .iter()
-        .filter(|(_, _, text)| text == best_text)
+        .filter(|(encoding, _, text)| reads_alike(encoding, text))
         .map(|(encoding, _, _)| *encoding)
         .collect();
-    let encoding = among_equals(&same_text, &sample);
+    let encoding = among_equals(&same_text, &sample, best_text);
     // Quality is how free of mojibake the chosen reading is; letter fit
     // only ranks candidates (a language missing from the tables is no
     // reason to doubt text that reads cleanly).
@@ -615,19 +626,29 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
 /// Picks a name among encodings that decode the input to the same text.
 ///
 /// The list order decides (the usual name first: KOI8-R before KOI8-U,
-/// windows-1252 before ISO-8859-15), except that an ISO-8859 encoding wins
-/// over its windows superset when no byte falls in 0x80–0x9F, the range
-/// where the windows encodings keep their extra letters and typographic
-/// quotes: nothing then points to the windows one. Hebrew is left out, as
-/// WHATWG's ISO-8859-8 is the rare visual-order Hebrew.
-fn among_equals(equals: &[&'static Encoding], sample: &[u8]) -> &'static Encoding {
+/// windows-1252 before ISO-8859-15), with two exceptions. Latin text whose
+/// letters fit a Central European, Turkish or Baltic language better than
+/// any other takes that region's encoding (Hungarian without ő and ű is the
+/// same bytes in windows-1252 and windows-1250; its writers used the
+/// latter). And an ISO-8859 encoding wins over its windows superset when no
+/// byte falls in 0x80–0x9F, the range where the windows encodings keep
+/// their extra letters and typographic quotes: nothing then points to the
+/// windows one. Hebrew is left out, as WHATWG's ISO-8859-8 is the rare
+/// visual-order Hebrew.
+fn among_equals(equals: &[&'static Encoding], sample: &[u8], text: &str) -> &'static Encoding {
     use encoding_rs::*;
+    let mut first = equals[0];
+    if equals.len() > 1
+        && let Some(regional) = latin_region(text)
+        && equals.contains(&regional)
+    {
+        first = regional;
+    }
     const ISO_FOR_WINDOWS: &[(&Encoding, &Encoding)] = &[
         (WINDOWS_1250, ISO_8859_2),
         (WINDOWS_1253, ISO_8859_7),
         (WINDOWS_1257, ISO_8859_13),
     ];
-    let first = equals[0];
     if !sample.iter().any(|b| (0x80..=0x9F).contains(b))
         && let Some((_, iso)) = ISO_FOR_WINDOWS
             .iter()
@@ -636,6 +657,85 @@ fn among_equals(equals: &[&'static Encoding], sample: &[u8]) -> &'static Encodin
         return iso;
     }
     first
+}
+
+/// Which of the non-ASCII byte values occur in `bytes`.
+fn byte_values(bytes: &[u8]) -> [bool; 128] {
+    let mut present = [false; 128];
+    for &b in bytes {
+        if b >= 0x80 {
+            present[usize::from(b - 0x80)] = true;
+        }
+    }
+    present
+}
+
+/// Whether two single-byte encodings decode every present byte value to
+/// the same character, and so the input to the same text.
+fn same_bytes_same_chars(
+    a: &'static Encoding,
+    b: &'static Encoding,
+    present: &[bool; 128],
+) -> bool {
+    a == b
+        || present
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| **p)
+            .all(|(i, _)| {
+                let byte = [0x80 + i as u8];
+                a.decode_without_bom_handling(&byte).0 == b.decode_without_bom_handling(&byte).0
+            })
+}
+
+/// The windows encoding of the region whose language the non-ASCII Latin
+/// letters of `text` fit best, when that is not a Western one and it fits
+/// clearly better than every Western language.
+fn latin_region(text: &str) -> Option<&'static Encoding> {
+    let mut counts: Vec<(char, usize)> = Vec::new();
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        if Script::of(c) != Some(Script::Latin) {
+            continue;
+        }
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        match counts.iter_mut().find(|(seen, _)| *seen == lower) {
+            Some(entry) => entry.1 += 1,
+            None => counts.push((lower, 1)),
+        }
+    }
+    let letters: usize = counts.iter().map(|(_, n)| n).sum();
+    if letters < 3 {
+        return None;
+    }
+    let region = |lang: &str| match lang {
+        "hun" | "ces" | "pol" | "slk" | "slv" | "hrv" | "ron" => Some(encoding_rs::WINDOWS_1250),
+        "tur" | "aze" => Some(encoding_rs::WINDOWS_1254),
+        "lit" | "lav" | "est" => Some(encoding_rs::WINDOWS_1257),
+        _ => None,
+    };
+    let mut best_regional: Option<(f64, &'static Encoding)> = None;
+    let mut best_western = 0.0f64;
+    for (script, lang, table) in letters::LETTERS {
+        if *script != Script::Latin {
+            continue;
+        }
+        let fitting: f64 = counts
+            .iter()
+            .filter(|(c, _)| table.iter().any(|(letter, _)| letter == c))
+            .map(|(_, n)| *n as f64)
+            .sum();
+        match region(lang) {
+            Some(encoding) => {
+                if best_regional.is_none_or(|(best, _)| fitting > best) {
+                    best_regional = Some((fitting, encoding));
+                }
+            }
+            None => best_western = best_western.max(fitting),
+        }
+    }
+    best_regional
+        .filter(|(fitting, _)| *fitting > best_western)
+        .map(|(_, encoding)| encoding)
 }
 
 /// Single-byte candidates, the more common of two that often decode the
