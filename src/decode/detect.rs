@@ -1270,6 +1270,32 @@ mod tests {
     }
 
     #[test]
+    fn byte_identical_readings_take_the_name_of_the_language_region() {
+        // Hungarian without ő and ű: the same bytes in windows-1252 and
+        // windows-1250 (and ISO-8859-2, there being no byte in 0x80–0x9F).
+        let text = "A kormány szerdán elfogadta a költségvetés tervezetét, \
+                    amelyről a képviselők a jövő héten vitáznak.";
+        let text = text.replace(['ő', 'ű'], "o");
+        let bytes = encode(encoding_rs::WINDOWS_1250, &text);
+        let guess = guess_legacy(&bytes);
+        assert_eq!(guess.encoding, encoding_rs::ISO_8859_2, "{guess:?}");
+        // With a windows-only byte (the dash), the windows encoding.
+        let bytes = encode(encoding_rs::WINDOWS_1250, &format!("{text} – vége."));
+        assert_eq!(guess_legacy(&bytes).encoding, encoding_rs::WINDOWS_1250);
+        // French stays Western.
+        let bytes = encode(encoding_rs::WINDOWS_1252, SAMPLES[13].0);
+        assert_eq!(guess_legacy(&bytes).encoding, encoding_rs::WINDOWS_1252);
+    }
+
+    #[test]
+    fn final_letters_inside_words_are_mojibake() {
+        assert!(plausibility("σας λόγος") > plausibility("ςας λόγοσ") + 0.1);
+        let hebrew = "שלום עליכם";
+        let broken = "שםלו עןליכם";
+        assert!(plausibility(hebrew) > plausibility(broken));
+    }
+
+    #[test]
     fn iso_2022_jp_is_not_taken_for_utf8() {
         let (bytes, _, _) = encoding_rs::ISO_2022_JP.encode("東京の天気は晴れです。");
         assert!(std::str::from_utf8(&bytes).is_ok());
