@@ -23,6 +23,7 @@
 pub mod batch;
 pub mod cli;
 pub mod decode;
+pub mod detect_report;
 pub mod error;
 pub mod lang;
 pub mod model;

@@ -6,8 +6,9 @@
 //! 1. a byte order mark (UTF-8, UTF-16LE, UTF-16BE) — `bom`;
 //! 2. `--encoding LABEL` — `forced`;
 //! 3. a declaration inside the document, passed by a reader — `declared`;
-//! 4. detection — `detected`: valid UTF-8, then UTF-16 without a BOM, then
-//!    a guess among the legacy encodings (see [`detect`]).
+//! 4. detection — `detected`: UTF-16 without a BOM, ISO-2022-JP (7-bit, so
+//!    also valid UTF-8), valid UTF-8, then a guess among the legacy
+//!    encodings (see [`detect`]).
 //!
 //! Input that is not text (NUL bytes that are not UTF-16, a known binary
 //! signature, mostly control characters) is refused rather than turned into
@@ -15,6 +16,7 @@
 //! are counted, or are an error under `--strict`.
 
 pub mod detect;
+mod letters;
 mod offsets;
 
 use encoding_rs::{DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
@@ -52,6 +54,31 @@ pub struct EncodingReport {
     pub bytes: usize,
     /// Malformed sequences replaced with U+FFFD.
     pub replaced: usize,
+}
+
+/// Below this confidence a detected encoding deserves a warning: the best
+/// two readings differ and score close, or there are only a few non-ASCII
+/// bytes to judge by.
+pub const LOW_CONFIDENCE: f64 = 0.5;
+
+impl EncodingReport {
+    /// The warning to print (after `artconv: <file>: `) when the encoding
+    /// was guessed with low confidence; `None` otherwise.
+    pub fn low_confidence_warning(&self) -> Option<String> {
+        low_confidence_warning(self.encoding.name(), self.source, self.confidence)
+    }
+}
+
+/// The low-confidence warning for a decision, shared by conversion and
+/// `--detect`.
+pub fn low_confidence_warning(
+    encoding: &str,
+    source: EncodingSource,
+    confidence: f64,
+) -> Option<String> {
+    (source == EncodingSource::Detected && confidence < LOW_CONFIDENCE).then(|| {
+        format!("encoding guessed as {encoding} with low confidence; use --encoding to be sure")
+    })
 }
 
 /// Decoded text plus what is needed to point back into the original bytes.
@@ -107,6 +134,16 @@ pub fn decode(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded> {
         && declaration_fits(bytes, encoding)
     {
         return finish(bytes, 0, encoding, EncodingSource::Declared, 1.0, options);
+    }
+    if detect::is_iso_2022_jp(bytes) {
+        return finish(
+            bytes,
+            0,
+            encoding_rs::ISO_2022_JP,
+            EncodingSource::Detected,
+            1.0,
+            options,
+        );
     }
     if std::str::from_utf8(bytes).is_ok() {
         return finish(bytes, 0, UTF_8, EncodingSource::Detected, 1.0, options);
@@ -289,15 +326,18 @@ fn decode_bytewise(
     let mut pieces = PiecesBuilder::new(start);
     let mut replaced = 0;
     let mut position = 0;
+    // One input byte yields at most one character; decoding into a small
+    // buffer, not into the string's spare capacity, keeps each step O(1)
+    // (encoding_rs touches every page of the spare capacity it is given).
+    let mut buffer = [0u8; 16];
     loop {
         let end = (position + 1).min(body.len());
         let last = end == body.len();
-        if text.capacity() - text.len() < 16 {
-            text.reserve(body.len() - position + 16);
-        }
-        let (result, read) =
-            decoder.decode_to_string_without_replacement(&body[position..end], &mut text, last);
+        let (result, read, written) =
+            decoder.decode_to_utf8_without_replacement(&body[position..end], &mut buffer, last);
         position += read;
+        // The decoder writes only whole characters of valid UTF-8.
+        text.push_str(std::str::from_utf8(&buffer[..written]).unwrap_or_default());
         match result {
             DecoderResult::InputEmpty => {
                 pieces.advance(text.len(), start + position);

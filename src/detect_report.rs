@@ -1,0 +1,191 @@
+//! `--detect`: what artconv would decide about an input, without converting it.
+//!
+//! Like `file -i` or `uchardet`, but for a batch and with the reasons: one
+//! record per input saying which encoding the bytes were read with, how sure
+//! that is, which rule decided (`bom`, `forced`, `declared`, `detected`),
+//! which reader would run and which language the text is in. The decision
+//! is exactly the one [`crate::convert`] makes, because it goes through the
+//! same [`decode::decode`] with the same options.
+//!
+//! Records are written as tab-separated lines (`write_tsv`) or as JSON Lines
+//! (`write_jsonl`); the field order is the struct's, never a map's.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::decode;
+use crate::lang;
+use crate::pipeline::ConvertOptions;
+
+/// What detection decided for one input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DetectReport {
+    /// The input as named on the command line; `None` for standard input.
+    pub path: Option<String>,
+    /// WHATWG name of the encoding (`UTF-8`, `windows-1251`...); `None` when
+    /// the input could not be decoded (binary, too large, malformed under
+    /// `--strict`).
+    pub encoding: Option<&'static str>,
+    /// Confidence in the encoding, 0 to 1 (1 for a BOM or `--encoding`).
+    pub confidence: f64,
+    /// Which rule decided: `bom`, `forced`, `declared` or `detected`.
+    pub how: Option<&'static str>,
+    /// The reader that would run (`text` for now).
+    pub format: &'static str,
+    /// BCP 47 tag of the text's language, when it can be told.
+    pub language: Option<String>,
+    /// Why the input could not be decoded, when it could not.
+    pub error: Option<String>,
+    /// The low-confidence warning for stderr, when the guess is unsure
+    /// (see [`decode::LOW_CONFIDENCE`]); not part of the TSV line.
+    #[serde(skip)]
+    pub warning: Option<String>,
+}
+
+/// Decides encoding, format and language of one input the way a conversion
+/// with `options` would, and reports it. Never fails: an input that cannot
+/// be decoded gets a report carrying the reason in `error`.
+pub fn report(path: Option<&str>, bytes: &[u8], options: &ConvertOptions) -> DetectReport {
+    let format = options.format.resolve(bytes, path).as_str();
+    let mut report = DetectReport {
+        path: path.map(str::to_string),
+        encoding: None,
+        confidence: 0.0,
+        how: None,
+        format,
+        language: None,
+        error: None,
+        warning: None,
+    };
+    if bytes.len() as u64 > options.max_input_size {
+        report.error = Some(
+            crate::Error::TooLarge {
+                limit: options.max_input_size,
+            }
+            .to_string(),
+        );
+        return report;
+    }
+    match decode::decode(bytes, &options.decode) {
+        Ok(decoded) => {
+            report.warning = decoded.report.low_confidence_warning();
+            report.encoding = Some(decoded.report.encoding.name());
+            report.confidence = decoded.report.confidence;
+            report.how = Some(decoded.report.source.as_str());
+            report.language = match &options.lang {
+                Some(tag) => Some(tag.clone()),
+                None => lang::detect_language(&decoded.text),
+            };
+        }
+        Err(error) => report.error = Some(error.to_string()),
+    }
+    report
+}
+
+/// Writes one tab-separated line: path, encoding, confidence, how, format,
+/// language. Missing values are `-`; standard input is `-` too. Tabs and
+/// line breaks in a path are escaped so that a line stays one record.
+///
+/// # Errors
+///
+/// Whatever writing to `out` returns.
+pub fn write_tsv(report: &DetectReport, out: &mut dyn Write) -> io::Result<()> {
+    let path = report
+        .path
+        .as_deref()
+        .map_or_else(|| "-".into(), escape_tsv);
+    writeln!(
+        out,
+        "{}\t{}\t{:.3}\t{}\t{}\t{}",
+        path,
+        report.encoding.unwrap_or("-"),
+        report.confidence,
+        report.how.unwrap_or("-"),
+        report.format,
+        report.language.as_deref().unwrap_or("-"),
+    )
+}
+
+/// Writes the report as one JSON object on one line.
+///
+/// # Errors
+///
+/// Whatever writing to `out` returns.
+pub fn write_jsonl(report: &DetectReport, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, report).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+fn escape_tsv(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_detected_legacy_input_is_reported() {
+        let text =
+            "Москва - крупнейший город России, её политический, экономический и культурный центр.";
+        let (bytes, _, _) = encoding_rs::KOI8_R.encode(text);
+        let report = report(Some("a.txt"), &bytes, &ConvertOptions::default());
+        assert_eq!(report.encoding, Some("KOI8-R"));
+        assert_eq!(report.how, Some("detected"));
+        assert_eq!(report.format, "text");
+        assert_eq!(report.language.as_deref(), Some("ru"));
+        let mut tsv = Vec::new();
+        write_tsv(&report, &mut tsv).unwrap();
+        let line = String::from_utf8(tsv).unwrap();
+        assert!(line.starts_with("a.txt\tKOI8-R\t"), "{line}");
+        assert!(line.ends_with("\tdetected\ttext\tru\n"), "{line}");
+    }
+
+    #[test]
+    fn binary_input_is_reported_not_failed() {
+        let report = report(
+            None,
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+            &ConvertOptions::default(),
+        );
+        assert_eq!(report.encoding, None);
+        assert!(report.error.is_some());
+        let mut json = Vec::new();
+        write_jsonl(&report, &mut json).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(value["path"], serde_json::Value::Null);
+        assert_eq!(value["encoding"], serde_json::Value::Null);
+        let mut tsv = Vec::new();
+        write_tsv(&report, &mut tsv).unwrap();
+        assert_eq!(String::from_utf8(tsv).unwrap(), "-\t-\t0.000\t-\ttext\t-\n");
+    }
+
+    #[test]
+    fn thin_evidence_brings_a_warning() {
+        let report = report(
+            Some("a.txt"),
+            b"Total: \xc4\xe8 12",
+            &ConvertOptions::default(),
+        );
+        assert!(report.confidence < decode::LOW_CONFIDENCE, "{report:?}");
+        let warning = report.warning.expect("a warning");
+        assert!(warning.starts_with("encoding guessed as "), "{warning}");
+        assert!(warning.ends_with("with low confidence; use --encoding to be sure"));
+    }
+
+    #[test]
+    fn tabs_in_paths_do_not_split_the_record() {
+        let report = report(Some("a\tb.txt"), b"plain", &ConvertOptions::default());
+        let mut tsv = Vec::new();
+        write_tsv(&report, &mut tsv).unwrap();
+        assert!(
+            String::from_utf8(tsv)
+                .unwrap()
+                .starts_with("a\\tb.txt\tUTF-8\t")
+        );
+    }
+}
