@@ -30,9 +30,9 @@ use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use walkdir::WalkDir;
 
-use crate::cli::{EXIT_FAILED, EXIT_OK, LOW_CONFIDENCE, escape_for_terminal};
+use crate::cli::{EXIT_FAILED, EXIT_OK, escape_for_terminal};
 use crate::error::Error;
-use crate::model::{Article, EncodingSource, Source};
+use crate::model::{Article, Source};
 use crate::pipeline::{self, ConvertOptions};
 use crate::writers::{OutputFormat, Sink, WriteOptions};
 
@@ -943,13 +943,13 @@ impl Tally<'_> {
                 source.encoding
             ));
         }
-        if source.encoding_source == EncodingSource::Detected && source.confidence < LOW_CONFIDENCE
-        {
-            self.console.eprint(&format!(
-                "{}: encoding guessed as {} with low confidence; use --encoding to be sure",
-                input.display(),
-                source.encoding
-            ));
+        if let Some(warning) = crate::decode::low_confidence_warning(
+            &source.encoding,
+            source.encoding_source,
+            source.confidence,
+        ) {
+            self.console
+                .eprint(&format!("{}: {warning}", input.display()));
         }
     }
 

@@ -13,9 +13,10 @@ use std::path::PathBuf;
 use clap::{CommandFactory, Parser};
 
 use crate::batch::{
-    self, BatchOptions, Destination, DiscoverOptions, Discovered, Filter, ProgressMode,
+    self, BatchOptions, Destination, DiscoverOptions, Discovered, Filter, Input, ProgressMode,
 };
 use crate::decode::{self, DecodeOptions};
+use crate::detect_report;
 use crate::pipeline::{ConvertOptions, DEFAULT_MAX_INPUT_SIZE};
 use crate::readers::InputFormat;
 use crate::writers::{CsvRows, OutputFormat, WriteOptions};
@@ -178,6 +179,12 @@ pub struct Cli {
     #[arg(short = 'e', long = "encoding", value_name = "LABEL")]
     pub encoding: Option<String>,
 
+    /// Only detect: print one line per input (tab-separated: path, encoding,
+    /// confidence, how it was decided, format, language), or JSON Lines with
+    /// `-t json`/`-t jsonl`. Nothing is converted.
+    #[arg(long)]
+    pub detect: bool,
+
     /// List the encodings --encoding accepts and exit.
     #[arg(long = "list-encodings")]
     pub list_encodings: bool,
@@ -323,6 +330,9 @@ impl Run {
                         eprintln!("artconv: {note}");
                     }
                 }
+                if self.cli.detect {
+                    return self.detect(&found.inputs, &found.problems);
+                }
                 let summary = self.cli.verbose || (found.many && io::stderr().is_terminal());
                 let options = BatchOptions {
                     convert: self.convert.clone(),
@@ -350,6 +360,67 @@ impl Run {
                 eprintln!("artconv: {message}");
                 EXIT_USAGE
             }
+        }
+    }
+
+    /// `--detect`: one report per input, in input order. An input that
+    /// cannot be read or is not text is reported on stderr and sets exit 1.
+    fn detect(&self, inputs: &[Input], problems: &[(String, String)]) -> i32 {
+        for (path, problem) in problems {
+            eprintln!("artconv: {path}: {}", escape_for_terminal(problem));
+        }
+        let json = matches!(self.cli.to, Some(OutputFormat::Json | OutputFormat::Jsonl));
+        let stdout = io::stdout();
+        let mut out = io::BufWriter::new(stdout.lock());
+        let mut status = if problems.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_FAILED
+        };
+        for input in inputs {
+            let report = match input.read(self.convert.max_input_size) {
+                Ok(bytes) => {
+                    detect_report::report(input.source_path().as_deref(), &bytes, &self.convert)
+                }
+                Err(error) => {
+                    eprintln!(
+                        "artconv: {}: {}",
+                        input.display(),
+                        escape_for_terminal(&error.to_string())
+                    );
+                    status = EXIT_FAILED;
+                    continue;
+                }
+            };
+            if let Some(error) = &report.error {
+                eprintln!(
+                    "artconv: {}: {}",
+                    input.display(),
+                    escape_for_terminal(error)
+                );
+                status = EXIT_FAILED;
+            }
+            if let Some(warning) = &report.warning
+                && !self.cli.quiet
+            {
+                eprintln!("artconv: {}: {warning}", input.display());
+            }
+            let written = if json {
+                detect_report::write_jsonl(&report, &mut out)
+            } else {
+                detect_report::write_tsv(&report, &mut out)
+            };
+            if let Err(error) = written {
+                return if error.kind() == io::ErrorKind::BrokenPipe {
+                    EXIT_OK
+                } else {
+                    EXIT_FAILED
+                };
+            }
+        }
+        match out.flush() {
+            Err(error) if error.kind() != io::ErrorKind::BrokenPipe => EXIT_FAILED,
+            _ => status,
         }
     }
 
@@ -409,9 +480,6 @@ fn parse_jobs(text: &str) -> Result<usize, String> {
 fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
-
-/// Below this confidence a detected encoding earns a warning.
-pub const LOW_CONFIDENCE: f64 = 0.5;
 
 /// Escapes control and bidi-override characters so that a file name or a
 /// message cannot move the cursor, recolour or reorder a terminal.

@@ -212,7 +212,16 @@ fn skip_existing_leaves_newer_outputs_alone() {
         .args(["-r", "c", "--out-dir", "out"])
         .assert()
         .success();
-    // b.txt changes after its output was written: only it is redone.
+    // a.txt is older than its output (set explicitly: two writes in the
+    // same clock tick would otherwise tie); b.txt changes after its output
+    // was written: only it is redone.
+    let earlier = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    fs::File::options()
+        .write(true)
+        .open(d.join("c/a.txt"))
+        .unwrap()
+        .set_modified(earlier)
+        .unwrap();
     let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
     write(&d.join("c/b.txt"), article(5));
     fs::File::options()

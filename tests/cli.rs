@@ -231,3 +231,36 @@ fn help_shows_examples_and_version_works() {
         .success()
         .stdout(predicate::str::starts_with("artconv "));
 }
+
+#[test]
+fn detect_mode_prints_one_line_per_input() {
+    let assert = artconv()
+        .args([
+            "--detect",
+            "fixtures/text-seed-utf16le/input.txt",
+            "fixtures/text-seed-iso-8859-6/input.txt",
+        ])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let lines: Vec<Vec<&str>> = stdout.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0][0], "fixtures/text-seed-utf16le/input.txt");
+    assert_eq!(lines[0][1], "UTF-16LE");
+    assert_eq!(lines[0][3], "detected");
+    assert_eq!(lines[1][1], "ISO-8859-6");
+    assert_eq!(lines[1][4], "text");
+    assert_eq!(lines[1][5], "ar");
+    let assert = artconv()
+        .args(["--detect", "-t", "json", SEED])
+        .assert()
+        .success();
+    let value: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(value["encoding"], "UTF-8");
+    artconv()
+        .args(["--detect", "no/such/file.txt", SEED])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("artconv: no/such/file.txt: "))
+        .stdout(predicate::str::contains(SEED));
+}
