@@ -15,6 +15,7 @@
 //! are counted, or are an error under `--strict`.
 
 pub mod detect;
+pub mod html_prescan;
 mod offsets;
 
 use encoding_rs::{DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};

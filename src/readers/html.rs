@@ -1,0 +1,1190 @@
+//! The HTML reader: a saved web page to the article it carries, without the
+//! navigation, headers, footers, sidebars, share buttons, "related" lists,
+//! comments and ads around it.
+//!
+//! Parsing is html5ever's (through scraper), so entities, implied and
+//! misnested tags are handled as a browser would. Main-content extraction
+//! follows the published descriptions of Readability, trafilatura and
+//! jusText (no code of theirs is used):
+//!
+//! 1. **Boilerplate out.** Elements that are never content (`nav`, `aside`,
+//!    `footer`, `form` controls, `script`, `style`, `iframe`, `svg`...),
+//!    hidden ones, ARIA landmarks other than the main one, and elements
+//!    whose `class`/`id` say comment, share, social, related, promo, ad,
+//!    cookie, banner, newsletter, subscribe, sidebar, breadcrumb, menu...
+//!    are dropped. A weak hint (`sidebar`, `header`, `menu`...) is ignored on
+//!    an element holding most of the page's text, so a page-wide wrapper
+//!    such as `<div class="has-sidebar">` does not take the article with it.
+//! 2. **Scoring.** Every paragraph-like element with at least 25 characters
+//!    gives points (one, plus one per comma, plus one per 100 characters up
+//!    to three) to its parent, half to its grandparent and less further up;
+//!    containers start from a bonus or malus for their tag and class, and end
+//!    multiplied by one minus their link density.
+//! 3. **The container.** The best-scoring container, moved up when its
+//!    parent scores better or when several near-best candidates share an
+//!    ancestor; `itemprop=articleBody`, `<article>` and `<main>` are
+//!    preferred when they hold the same text. Siblings that score well, or
+//!    that are paragraphs of real prose, join it (as in Readability).
+//! 4. **Blocks.** The container is walked in document order: `h2`–`h6`
+//!    open sections (level kept), `p` are paragraphs, `blockquote` quotes,
+//!    `li` list items, `pre` code; text directly inside containers forms
+//!    paragraphs of its own. Lists, tables and `div`s inside it that are
+//!    mostly links, form fields or images are left out (Readability's
+//!    conditional cleaning). Inline markup is flattened, white space
+//!    collapsed, and `<br>` is a line break inside its paragraph.
+//!
+//! Spans: html5ever does not report source positions, so [`spans`] finds
+//! them with a tag scanner over the decoded text. A block's span covers its
+//! element from the start tag to the end tag (or, when the end tag is
+//! omitted, to the end of its content). Text that stands directly in a
+//! container has the span of that container.
+//!
+//! Metadata comes from the page's own declarations (see [`meta`]).
+
+mod meta;
+mod spans;
+
+use std::collections::HashMap;
+
+use ego_tree::{NodeId, NodeRef};
+use scraper::{Html, Node};
+
+use crate::decode::Decoded;
+use crate::error::{Error, Result};
+use crate::lang;
+use crate::model::{Block, BlockKind, Direction, Metadata, Section, Span};
+
+/// What the HTML reader found: the parts of an article it is responsible for.
+#[derive(Debug)]
+pub struct HtmlStructure {
+    /// The title and the span of the element it came from.
+    pub title: Option<(String, Span)>,
+    /// The body.
+    pub sections: Vec<Section>,
+    /// What the page declares about itself.
+    pub metadata: Metadata,
+    /// `<html lang>` as a BCP 47 tag, when declared.
+    pub lang: Option<String>,
+    /// `<html dir>` when declared, otherwise the direction of the text.
+    pub dir: Direction,
+    /// Whether `dir` was declared by the page.
+    pub dir_declared: bool,
+}
+
+/// Reads the main content and the metadata of an HTML page.
+///
+/// # Errors
+///
+/// [`Error::Empty`] when the page has neither a title nor any text.
+pub fn read(decoded: &Decoded) -> Result<HtmlStructure> {
+    let text = decoded.text.as_str();
+    let html = Html::parse_document(text);
+    let positions = spans::Positions::new(text, &html);
+    let declared = meta::declared(&html);
+    let doc = Doc::new(&html);
+    let containers = doc.content();
+
+    let mut emitter = Emitter {
+        doc: &doc,
+        decoded,
+        positions: &positions,
+        sections: Vec::new(),
+        current: empty_section(),
+        title: None,
+    };
+    let h1 = doc.first_h1(&containers);
+    let title = match (&declared.og_title, &h1, &declared.title_tag) {
+        (Some((title, id)), _, _) => Some((title.clone(), *id)),
+        (None, Some((title, id)), _) => Some((title.clone(), *id)),
+        (None, None, Some((title, id))) if !title.is_empty() => Some((title.clone(), *id)),
+        _ => None,
+    };
+    emitter.title = title.as_ref().map(|(t, _)| t.clone());
+    for &container in &containers {
+        emitter.walk_root(container);
+    }
+    emitter.flush_section();
+    let sections = tidy_sections(emitter.sections);
+
+    let title = title.map(|(t, id)| (t, emitter_span(decoded, &positions, &doc, id)));
+    if title.is_none() && sections.is_empty() {
+        return Err(Error::Empty);
+    }
+    let mut metadata = declared.metadata;
+    if metadata.published.is_none() {
+        metadata.published = doc.first_time(&containers);
+    }
+    let dir_declared = declared.dir.is_some();
+    let dir = declared.dir.unwrap_or_else(|| {
+        let mut sample = String::new();
+        for block in sections.iter().flat_map(|s| s.blocks.iter()) {
+            sample.push_str(&block.text);
+            sample.push('\n');
+            if sample.len() > 16 * 1024 {
+                break;
+            }
+        }
+        if sample.is_empty() {
+            if let Some((t, _)) = &title {
+                sample.push_str(t);
+            }
+        }
+        lang::direction_of_text(&sample)
+    });
+    Ok(HtmlStructure {
+        title,
+        sections,
+        metadata,
+        lang: declared.lang,
+        dir,
+        dir_declared,
+    })
+}
+
+fn empty_section() -> Section {
+    Section {
+        heading: None,
+        level: None,
+        heading_span: None,
+        blocks: Vec::new(),
+    }
+}
+
+/// Drops sections left without blocks, unless a deeper heading follows
+/// (a heading that only introduces sub-sections).
+fn tidy_sections(sections: Vec<Section>) -> Vec<Section> {
+    let mut out: Vec<Section> = Vec::with_capacity(sections.len());
+    let levels: Vec<Option<u8>> = sections.iter().map(|s| s.level).collect();
+    for (i, section) in sections.into_iter().enumerate() {
+        if section.blocks.is_empty() {
+            let deeper_follows = match (section.level, levels.get(i + 1).copied().flatten()) {
+                (Some(level), Some(next)) => next > level,
+                _ => false,
+            };
+            if !deeper_follows || section.heading.is_none() {
+                continue;
+            }
+        }
+        out.push(section);
+    }
+    out
+}
+
+/// Elements never part of the content, with everything inside them.
+const JUNK_TAGS: &[&str] = &[
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "math",
+    "canvas",
+    "video",
+    "audio",
+    "object",
+    "embed",
+    "nav",
+    "aside",
+    "footer",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "option",
+    "dialog",
+    "menu",
+    "head",
+    "title",
+    "meta",
+    "link",
+    "frame",
+    "frameset",
+    "map",
+    "figcaption",
+    "label",
+    "picture",
+    "source",
+];
+
+/// Elements that stay inside a line of text.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+    "del", "ins", "img", "big", "tt", "strike", "nobr", "acronym", "label", "abbr", "rt", "rp",
+    "ruby",
+];
+
+/// Class and id words that always mark boilerplate (matched inside words).
+const STRONG_NEGATIVE: &[&str] = &[
+    "comment",
+    "disqus",
+    "cookie",
+    "consent",
+    "gdpr",
+    "newsletter",
+    "subscri",
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "promo",
+    "outbrain",
+    "taboola",
+    "sponsor",
+    "breadcrumb",
+    "advert",
+    "popup",
+    "modal",
+    "recommend",
+    "signup",
+    "sign-up",
+    "paywall",
+    "login",
+    "banner",
+    "skiplink",
+    "skip-link",
+];
+
+/// Class and id words that mark boilerplate unless the element holds most
+/// of the page's text (matched as whole words).
+const WEAK_NEGATIVE: &[&str] = &[
+    "ad",
+    "ads",
+    "adv",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "sidebar",
+    "footer",
+    "header",
+    "masthead",
+    "widget",
+    "pagination",
+    "pager",
+    "tags",
+    "tag",
+    "meta",
+    "extra",
+    "aside",
+    "toolbar",
+    "print",
+    "hidden",
+    "hide",
+    "rss",
+    "byline",
+    "author",
+    "topics",
+    "teaser",
+    "more",
+    "most",
+    "popular",
+    "trending",
+    "links",
+    "tools",
+    "caption",
+    "credits",
+    "sidenav",
+    "subnav",
+    "topbar",
+    "bottom",
+    "actions",
+];
+
+/// Class and id words of content containers.
+const POSITIVE: &[&str] = &[
+    "article", "body", "content", "entry", "hentry", "main", "page", "post", "text", "blog",
+    "story", "prose", "richtext",
+];
+
+/// ARIA roles of regions that are not the content.
+const JUNK_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+    "menu",
+    "menubar",
+    "dialog",
+    "alertdialog",
+    "tooltip",
+];
+
+/// Counts over an element's visible, non-boilerplate text.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    /// Characters of text (white space runs count as one).
+    text: usize,
+    /// Characters of text inside links.
+    links: usize,
+    /// Commas, in any script.
+    commas: usize,
+    /// `p` elements.
+    paragraphs: usize,
+    /// `li` elements.
+    items: usize,
+    /// `img` elements.
+    images: usize,
+    /// Form fields.
+    inputs: usize,
+    /// `embed`/`iframe`/`object`/`video` elements.
+    embeds: usize,
+    /// Whether a block-level element is inside.
+    has_block: bool,
+}
+
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        self.text += other.text;
+        self.links += other.links;
+        self.commas += other.commas;
+        self.paragraphs += other.paragraphs;
+        self.items += other.items;
+        self.images += other.images;
+        self.inputs += other.inputs;
+        self.embeds += other.embeds;
+        self.has_block |= other.has_block;
+    }
+
+    fn link_density(&self) -> f64 {
+        if self.text == 0 {
+            0.0
+        } else {
+            self.links as f64 / self.text as f64
+        }
+    }
+}
+
+/// The parsed page with what extraction needs per node.
+struct Doc<'a> {
+    html: &'a Html,
+    /// Dense index of every node.
+    index: HashMap<NodeId, usize>,
+    /// Nodes in document order.
+    nodes: Vec<NodeRef<'a, Node>>,
+    /// Whether a node is boilerplate (and so is everything inside it).
+    junk: Vec<bool>,
+    /// Counts of each node, boilerplate excluded.
+    counts: Vec<Counts>,
+    /// Class/id weight of each element (Readability's ±25).
+    weight: Vec<i32>,
+}
+
+impl<'a> Doc<'a> {
+    fn new(html: &'a Html) -> Doc<'a> {
+        let nodes: Vec<NodeRef<'a, Node>> = html
+            .tree
+            .root()
+            .traverse()
+            .filter_map(|edge| match edge {
+                ego_tree::iter::Edge::Open(node) => Some(node),
+                ego_tree::iter::Edge::Close(_) => None,
+            })
+            .collect();
+        let index: HashMap<NodeId, usize> =
+            nodes.iter().enumerate().map(|(i, n)| (n.id(), i)).collect();
+        let mut doc = Doc {
+            html,
+            index,
+            junk: vec![false; nodes.len()],
+            counts: vec![Counts::default(); nodes.len()],
+            weight: vec![0; nodes.len()],
+            nodes,
+        };
+        let mut weak = vec![false; doc.nodes.len()];
+        for i in 0..doc.nodes.len() {
+            if let Some(element) = doc.nodes[i].value().as_element() {
+                let (junk, weak_hint) = junk_by_markup(doc.nodes[i], element);
+                doc.junk[i] = junk;
+                weak[i] = weak_hint;
+                doc.weight[i] = class_weight(element);
+            }
+        }
+        doc.count();
+        // A weak hint does not remove an element that holds most of the text.
+        let total = doc.counts.first().map_or(0, |c| c.text);
+        let mut changed = false;
+        for i in 0..doc.nodes.len() {
+            if weak[i] && !doc.junk[i] && doc.counts[i].text * 2 < total.max(1) {
+                doc.junk[i] = true;
+                changed = true;
+            }
+        }
+        if changed {
+            doc.count();
+        }
+        doc
+    }
+
+    fn idx(&self, node: NodeRef<'a, Node>) -> usize {
+        self.index.get(&node.id()).copied().unwrap_or(0)
+    }
+
+    /// Computes [`Counts`] bottom-up (children come after their parent in
+    /// document order), leaving boilerplate out of its ancestors.
+    fn count(&mut self) {
+        let mut counts = vec![Counts::default(); self.nodes.len()];
+        for i in (0..self.nodes.len()).rev() {
+            let node = self.nodes[i];
+            let mut own = counts[i];
+            match node.value() {
+                Node::Text(text) => {
+                    own.text += collapsed_len(&text[..]);
+                    own.commas += text
+                        .chars()
+                        .filter(|c| matches!(c, ',' | '،' | '，' | '、'))
+                        .count();
+                }
+                Node::Element(element) => match element.name() {
+                    "a" => own.links = own.text,
+                    "p" => own.paragraphs += 1,
+                    "li" => own.items += 1,
+                    "img" => own.images += 1,
+                    "input" | "select" | "textarea" | "button" => own.inputs += 1,
+                    "embed" | "iframe" | "object" | "video" => own.embeds += 1,
+                    _ => {}
+                },
+                _ => {}
+            }
+            counts[i] = own;
+            if let Some(parent) = node.parent() {
+                let p = self.idx(parent);
+                if self.junk[i] {
+                    // Form fields and embeds count even when dropped.
+                    counts[p].inputs += own.inputs;
+                    counts[p].embeds += own.embeds;
+                    continue;
+                }
+                let is_block = node
+                    .value()
+                    .as_element()
+                    .is_some_and(|e| !INLINE.contains(&e.name()));
+                let own = counts[i];
+                counts[p].add(&own);
+                counts[p].has_block |= is_block;
+            }
+        }
+        self.counts = counts;
+    }
+
+    /// Whether the node or one of its ancestors is boilerplate.
+    fn in_junk(&self, node: NodeRef<'a, Node>) -> bool {
+        std::iter::once(node)
+            .chain(node.ancestors())
+            .any(|n| self.junk[self.idx(n)])
+    }
+
+    fn body(&self) -> NodeRef<'a, Node> {
+        self.nodes
+            .iter()
+            .copied()
+            .find(|n| n.value().as_element().is_some_and(|e| e.name() == "body"))
+            .unwrap_or_else(|| self.html.tree.root())
+    }
+
+    /// The containers holding the main content, in document order.
+    fn content(&self) -> Vec<NodeRef<'a, Node>> {
+        let body = self.body();
+        let mut scores: HashMap<usize, f64> = HashMap::new();
+        for (i, node) in self.nodes.iter().enumerate() {
+            let Some(element) = node.value().as_element() else {
+                continue;
+            };
+            let paragraph_like = match element.name() {
+                "p" | "pre" => true,
+                "td" | "div" | "section" | "article" | "dd" => !self.counts[i].has_block,
+                _ => false,
+            };
+            if !paragraph_like || self.counts[i].text < 25 || self.in_junk(*node) {
+                continue;
+            }
+            let c = &self.counts[i];
+            let score = 1.0 + c.commas as f64 + (c.text as f64 / 100.0).floor().min(3.0);
+            for (level, ancestor) in node.ancestors().take(5).enumerate() {
+                if ancestor.value().as_element().is_none() {
+                    break;
+                }
+                let a = self.idx(ancestor);
+                let entry = scores.entry(a).or_insert_with(|| self.initial_score(a));
+                let divider = match level {
+                    0 => 1.0,
+                    1 => 2.0,
+                    _ => level as f64 * 3.0,
+                };
+                *entry += score / divider;
+            }
+        }
+        for (i, score) in scores.iter_mut() {
+            *score *= 1.0 - self.counts[*i].link_density();
+        }
+        let Some((&top_index, &top_score)) = scores
+            .iter()
+            .filter(|(i, _)| self.nodes[**i].id() != body.id() || scores.len() == 1)
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+        else {
+            return vec![body];
+        };
+        let mut top = self.nodes[top_index];
+        let mut top_score = top_score;
+
+        // Several near-best candidates under one ancestor: take the ancestor.
+        let alternatives: Vec<usize> = scores
+            .iter()
+            .filter(|(i, s)| **i != top_index && **s >= top_score * 0.75)
+            .map(|(i, _)| *i)
+            .collect();
+        if alternatives.len() >= 3 {
+            for ancestor in top.ancestors() {
+                if ancestor.id() == body.id() || ancestor.value().as_element().is_none() {
+                    break;
+                }
+                let holds = alternatives
+                    .iter()
+                    .filter(|&&i| self.nodes[i].ancestors().any(|a| a.id() == ancestor.id()))
+                    .count();
+                if holds >= 3 {
+                    top = ancestor;
+                    top_score = scores
+                        .get(&self.idx(ancestor))
+                        .copied()
+                        .unwrap_or(top_score);
+                    break;
+                }
+            }
+        }
+        // A parent that scores better than its best child is the container.
+        let mut last = top_score;
+        let threshold = last / 3.0;
+        let mut parent = top.parent();
+        while let Some(p) = parent {
+            if p.id() == body.id() || p.value().as_element().is_none() {
+                break;
+            }
+            match scores.get(&self.idx(p)) {
+                None => {}
+                Some(&score) if score < threshold => break,
+                Some(&score) if score > last => {
+                    top = p;
+                    top_score = score;
+                    break;
+                }
+                Some(&score) => last = score,
+            }
+            parent = p.parent();
+        }
+        // An only child stands for its parent.
+        while let Some(p) = top.parent() {
+            if p.id() == body.id() || p.value().as_element().is_none() {
+                break;
+            }
+            if p.children().filter(|c| c.value().is_element()).count() != 1 {
+                break;
+            }
+            top = p;
+        }
+        let top = self.prefer_semantic(top);
+        top_score = scores.get(&self.idx(top)).copied().unwrap_or(top_score);
+        self.with_siblings(top, top_score, &scores)
+    }
+
+    /// `itemprop=articleBody`, `<article>` or `<main>` instead of the scored
+    /// container when they hold the same text.
+    fn prefer_semantic(&self, top: NodeRef<'a, Node>) -> NodeRef<'a, Node> {
+        let top_counts = self.counts[self.idx(top)];
+        let semantic = |node: &NodeRef<'a, Node>| {
+            node.value().as_element().is_some_and(|e| {
+                e.attr("itemprop")
+                    .is_some_and(|p| p.split_ascii_whitespace().any(|p| p == "articleBody"))
+                    || matches!(e.name(), "article" | "main")
+            })
+        };
+        // An ancestor: take it when it adds little besides the container.
+        for ancestor in top.ancestors() {
+            if !semantic(&ancestor) {
+                continue;
+            }
+            let c = self.counts[self.idx(ancestor)];
+            if !self.in_junk(ancestor)
+                && c.link_density() < 0.3
+                && (c.text as f64) < top_counts.text as f64 * 1.6 + 200.0
+            {
+                return ancestor;
+            }
+            break;
+        }
+        // A descendant: take it when it holds nearly all the container's text.
+        for node in top.descendants().skip(1) {
+            if semantic(&node) && !self.in_junk(node) {
+                let c = self.counts[self.idx(node)];
+                if c.text as f64 >= top_counts.text as f64 * 0.85 {
+                    return node;
+                }
+            }
+        }
+        top
+    }
+
+    /// The container and those of its siblings that are content too.
+    fn with_siblings(
+        &self,
+        top: NodeRef<'a, Node>,
+        top_score: f64,
+        scores: &HashMap<usize, f64>,
+    ) -> Vec<NodeRef<'a, Node>> {
+        let Some(parent) = top.parent() else {
+            return vec![top];
+        };
+        if parent.value().as_element().is_none() {
+            return vec![top];
+        }
+        let threshold = (top_score * 0.2).max(10.0);
+        let top_class = top
+            .value()
+            .as_element()
+            .and_then(|e| e.attr("class"))
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for sibling in parent.children() {
+            if sibling.id() == top.id() {
+                out.push(sibling);
+                continue;
+            }
+            let i = self.idx(sibling);
+            let Some(element) = sibling.value().as_element() else {
+                continue;
+            };
+            if self.junk[i] {
+                continue;
+            }
+            let bonus = if !top_class.is_empty() && element.attr("class") == Some(top_class) {
+                top_score * 0.2
+            } else {
+                0.0
+            };
+            let c = &self.counts[i];
+            let include = match scores.get(&i) {
+                Some(score) if score + bonus >= threshold => true,
+                _ if element.name() == "p" => {
+                    let density = c.link_density();
+                    if c.text > 80 {
+                        density < 0.25
+                    } else {
+                        c.text > 0 && density == 0.0 && ends_like_prose(&self.plain_text(sibling))
+                    }
+                }
+                _ => false,
+            };
+            if include {
+                out.push(sibling);
+            }
+        }
+        out
+    }
+
+    fn initial_score(&self, i: usize) -> f64 {
+        let tag = self.nodes[i].value().as_element().map_or("", |e| e.name());
+        let base = match tag {
+            "div" | "article" | "main" => 5.0,
+            "pre" | "td" | "blockquote" | "section" => 3.0,
+            "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+            _ => 0.0,
+        };
+        base + f64::from(self.weight[i])
+    }
+
+    /// The element's text, flattened, boilerplate excluded.
+    fn plain_text(&self, node: NodeRef<'a, Node>) -> String {
+        let mut out = String::new();
+        self.inline_text(node, &mut out, 0);
+        normalise(&out)
+    }
+
+    fn inline_text(&self, node: NodeRef<'a, Node>, out: &mut String, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match node.value() {
+            Node::Text(text) => push_collapsed(out, &text[..]),
+            Node::Element(element) => {
+                if self.junk[self.idx(node)] {
+                    return;
+                }
+                let name = element.name();
+                if name == "br" {
+                    out.push('\n');
+                    return;
+                }
+                let block = !INLINE.contains(&name);
+                if block {
+                    push_space(out);
+                }
+                for child in node.children() {
+                    self.inline_text(child, out, depth + 1);
+                }
+                if block {
+                    push_space(out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The first `h1` outside boilerplate, preferring one in the content.
+    fn first_h1(&self, containers: &[NodeRef<'a, Node>]) -> Option<(String, NodeId)> {
+        let is_h1 =
+            |n: &NodeRef<'a, Node>| n.value().as_element().is_some_and(|e| e.name() == "h1");
+        let in_content = containers
+            .iter()
+            .flat_map(|c| c.descendants())
+            .find(|n| is_h1(n) && !self.in_junk(*n));
+        let anywhere = || {
+            self.nodes
+                .iter()
+                .copied()
+                .find(|n| is_h1(n) && !self.in_junk(*n))
+        };
+        let h1 = in_content.or_else(anywhere)?;
+        let text = self.plain_text(h1).replace('\n', " ");
+        (!text.is_empty()).then(|| (text, h1.id()))
+    }
+
+    /// The first `<time datetime>` in the content, else in the page.
+    fn first_time(&self, containers: &[NodeRef<'a, Node>]) -> Option<String> {
+        let time = |n: &NodeRef<'a, Node>| {
+            n.value()
+                .as_element()
+                .filter(|e| e.name() == "time")
+                .and_then(|e| e.attr("datetime"))
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(str::to_string)
+        };
+        containers
+            .iter()
+            .flat_map(|c| c.descendants())
+            .find_map(|n| time(&n))
+            .or_else(|| {
+                self.nodes
+                    .iter()
+                    .filter(|n| !self.in_junk(**n))
+                    .find_map(time)
+            })
+    }
+
+    /// Readability's conditional cleaning: a list, table or division inside
+    /// the content that is mostly links, fields or images is left out.
+    fn is_clutter(&self, node: NodeRef<'a, Node>, name: &str) -> bool {
+        let i = self.idx(node);
+        let c = &self.counts[i];
+        let weight = self.weight[i];
+        if weight < 0 {
+            return true;
+        }
+        let is_list = matches!(name, "ul" | "ol" | "dl");
+        let density = c.link_density();
+        if is_list {
+            return density > 0.5 && c.commas < 10;
+        }
+        if c.commas >= 10 {
+            return false;
+        }
+        let in_figure = node
+            .ancestors()
+            .any(|a| a.value().as_element().is_some_and(|e| e.name() == "figure"));
+        (c.images > 1 && (c.paragraphs as f64) < c.images as f64 * 0.5 && !in_figure)
+            || (c.inputs > c.paragraphs / 3)
+            || (weight < 25 && density > 0.2 && c.text < 600)
+            || (weight >= 25 && density > 0.5)
+            || (c.embeds == 1 && c.text < 75)
+            || c.embeds > 1
+    }
+}
+
+/// Deepest nesting walked; deeper markup (pathological or hostile) is cut.
+const MAX_DEPTH: usize = 256;
+
+/// Builds sections and blocks from the chosen containers.
+struct Emitter<'d, 'a> {
+    doc: &'d Doc<'a>,
+    decoded: &'d Decoded,
+    positions: &'d spans::Positions,
+    sections: Vec<Section>,
+    current: Section,
+    title: Option<String>,
+}
+
+impl<'a> Emitter<'_, 'a> {
+    fn span(&self, node: NodeRef<'a, Node>) -> Span {
+        emitter_span(self.decoded, self.positions, self.doc, node.id())
+    }
+
+    fn push_block(&mut self, kind: BlockKind, text: String, span: Span) {
+        if text.is_empty() || !text.chars().any(char::is_alphanumeric) {
+            return;
+        }
+        self.current.blocks.push(Block { kind, text, span });
+    }
+
+    fn flush_section(&mut self) {
+        let section = std::mem::replace(&mut self.current, empty_section());
+        if section.heading.is_some() || !section.blocks.is_empty() {
+            self.sections.push(section);
+        }
+    }
+
+    /// Emits the blocks of a chosen container, which is never left out as
+    /// clutter itself.
+    fn walk_root(&mut self, node: NodeRef<'a, Node>) {
+        let Some(element) = node.value().as_element() else {
+            self.walk_children(node, BlockKind::Paragraph, 0);
+            return;
+        };
+        if self.doc.junk[self.doc.idx(node)] {
+            return;
+        }
+        let name = element.name();
+        let is_block = matches!(
+            name,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "p" | "pre" | "li" | "blockquote"
+        );
+        if !(is_block && self.block(node, name, BlockKind::Paragraph, 0)) {
+            self.walk_children(node, BlockKind::Paragraph, 0);
+        }
+    }
+
+    /// Emits the blocks of a container, grouping loose inline content.
+    fn walk(&mut self, node: NodeRef<'a, Node>, kind: BlockKind, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let doc = self.doc;
+        if node.value().is_element() && doc.junk[doc.idx(node)] {
+            return;
+        }
+        if let Some(element) = node.value().as_element() {
+            if self.block(node, element.name(), kind, depth) {
+                return;
+            }
+        }
+        self.walk_children(node, kind, depth);
+    }
+
+    fn flush_loose(&mut self, loose: &mut String, container: NodeRef<'a, Node>, kind: BlockKind) {
+        let text = normalise(loose);
+        loose.clear();
+        if !text.is_empty() {
+            let span = self.span(container);
+            self.push_block(kind, text, span);
+        }
+    }
+
+    /// Handles an element that is a block of its own; false for containers.
+    fn block(
+        &mut self,
+        node: NodeRef<'a, Node>,
+        name: &str,
+        kind: BlockKind,
+        depth: usize,
+    ) -> bool {
+        let doc = self.doc;
+        match name {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                let text = doc.plain_text(node).replace('\n', " ");
+                if text.is_empty() {
+                    return true;
+                }
+                if name == "h1" && self.title.as_deref().is_none_or(|t| same_text(t, &text)) {
+                    return true;
+                }
+                let level = name[1..].parse::<u8>().unwrap_or(2).max(2);
+                let c = &doc.counts[doc.idx(node)];
+                if c.link_density() > 0.5 && c.text < 80 {
+                    return true;
+                }
+                self.flush_section();
+                self.current.heading = Some(text);
+                self.current.level = Some(level);
+                self.current.heading_span = Some(self.span(node));
+                true
+            }
+            "p" => {
+                let c = &doc.counts[doc.idx(node)];
+                if c.link_density() > 0.6 && c.text < 200 {
+                    return true;
+                }
+                if c.has_block {
+                    return false;
+                }
+                let text = doc.plain_text(node);
+                let span = self.span(node);
+                self.push_block(kind, text, span);
+                true
+            }
+            "pre" => {
+                let mut raw = String::new();
+                self.raw_text(node, &mut raw, depth);
+                let text = raw.trim_start_matches(['\n', '\r']).trim_end().to_string();
+                let span = self.span(node);
+                self.push_block(BlockKind::Code, text, span);
+                true
+            }
+            "li" => {
+                if doc.counts[doc.idx(node)].has_block {
+                    self.walk_children(node, BlockKind::ListItem, depth);
+                } else {
+                    let text = doc.plain_text(node);
+                    let span = self.span(node);
+                    self.push_block(BlockKind::ListItem, text, span);
+                }
+                true
+            }
+            "blockquote" => {
+                if doc.counts[doc.idx(node)].has_block {
+                    self.walk_children(node, BlockKind::Quote, depth);
+                } else {
+                    let text = doc.plain_text(node);
+                    let span = self.span(node);
+                    self.push_block(BlockKind::Quote, text, span);
+                }
+                true
+            }
+            "ul" | "ol" | "dl" | "table" | "div" | "section" | "form" | "fieldset" | "header" => {
+                doc.is_clutter(node, name)
+            }
+            "hr" => true,
+            _ => false,
+        }
+    }
+
+    /// Walks the children of `node` as a container with `kind` for loose text.
+    fn walk_children(&mut self, node: NodeRef<'a, Node>, kind: BlockKind, depth: usize) {
+        let mut loose = String::new();
+        for child in node.children() {
+            match child.value() {
+                Node::Text(text) => push_collapsed(&mut loose, &text[..]),
+                Node::Element(element) => {
+                    let inline = INLINE.contains(&element.name())
+                        && !self.doc.counts[self.doc.idx(child)].has_block;
+                    if inline {
+                        self.doc.inline_text(child, &mut loose, depth + 1);
+                    } else {
+                        self.flush_loose(&mut loose, node, kind);
+                        self.walk(child, kind, depth + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.flush_loose(&mut loose, node, kind);
+    }
+
+    fn raw_text(&self, node: NodeRef<'a, Node>, out: &mut String, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        for child in node.children() {
+            match child.value() {
+                Node::Text(text) => out.push_str(&text[..]),
+                Node::Element(element) => {
+                    if element.name() == "br" {
+                        out.push('\n');
+                    } else if !self.doc.junk[self.doc.idx(child)] {
+                        self.raw_text(child, out, depth + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The span of an element in the original bytes: its own range when the
+/// scanner found it, else that of its nearest located ancestor, else the
+/// whole input.
+fn emitter_span(decoded: &Decoded, positions: &spans::Positions, doc: &Doc, id: NodeId) -> Span {
+    let range = doc
+        .html
+        .tree
+        .get(id)
+        .into_iter()
+        .flat_map(|node| std::iter::once(node).chain(node.ancestors()))
+        .find_map(|node| positions.range(node.id()))
+        .unwrap_or((0, decoded.text.len()));
+    Span {
+        start: decoded.original_offset(range.0) as u64,
+        end: decoded.original_offset(range.1) as u64,
+    }
+}
+
+/// Whether an element is boilerplate by its tag, attributes or role, and
+/// whether it carries only a weak hint of being so.
+fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (bool, bool) {
+    let name = element.name();
+    if JUNK_TAGS.contains(&name) {
+        return (true, false);
+    }
+    if element.attr("hidden").is_some()
+        || element.attr("aria-hidden") == Some("true")
+        || element.attr("style").is_some_and(|s| {
+            let s: String = s
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            s.contains("display:none") || s.contains("visibility:hidden")
+        })
+    {
+        return (true, false);
+    }
+    if let Some(role) = element.attr("role") {
+        if JUNK_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()) {
+            return (true, false);
+        }
+    }
+    if matches!(name, "body" | "html" | "main" | "article")
+        || element
+            .attr("itemprop")
+            .is_some_and(|p| p.contains("articleBody") || p.contains("text"))
+    {
+        return (false, false);
+    }
+    if name == "header" {
+        let inside_article = node.ancestors().any(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "article" | "main"))
+        });
+        return (false, !inside_article);
+    }
+    let hints = attribute_hints(element);
+    if hints.is_empty() {
+        return (false, false);
+    }
+    let words: Vec<&str> = hints
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let positive = words.iter().any(|w| POSITIVE.contains(w));
+    if STRONG_NEGATIVE.iter().any(|n| hints.contains(n)) {
+        // "article-share" is still share buttons; "comment" inside a post
+        // body class ("post-comments") is still comments.
+        return (true, false);
+    }
+    let weak = words.iter().any(|w| WEAK_NEGATIVE.contains(w));
+    (false, weak && !positive)
+}
+
+/// `class` and `id`, lower-cased, with camelCase split into words.
+fn attribute_hints(element: &scraper::node::Element) -> String {
+    let mut hints = String::new();
+    for value in [element.attr("class"), element.attr("id")]
+        .into_iter()
+        .flatten()
+    {
+        let mut previous_lower = false;
+        for c in value.chars() {
+            if c.is_ascii_uppercase() && previous_lower {
+                hints.push('-');
+            }
+            previous_lower = c.is_ascii_lowercase();
+            hints.push(c.to_ascii_lowercase());
+        }
+        hints.push(' ');
+    }
+    hints
+}
+
+/// Readability's class weight: −25 for a negative class or id word, +25
+/// for a positive one.
+fn class_weight(element: &scraper::node::Element) -> i32 {
+    let mut weight = 0;
+    for value in [element.attr("class"), element.attr("id")]
+        .into_iter()
+        .flatten()
+    {
+        let value = value.to_ascii_lowercase();
+        let words: Vec<&str> = value
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        if STRONG_NEGATIVE.iter().any(|n| value.contains(n))
+            || words.iter().any(|w| WEAK_NEGATIVE.contains(w))
+        {
+            weight -= 25;
+        }
+        if words.iter().any(|w| POSITIVE.contains(w)) {
+            weight += 25;
+        }
+    }
+    weight
+}
+
+/// Characters of `text` with each white-space run counted once.
+fn collapsed_len(text: &str) -> usize {
+    let mut count = 0;
+    let mut space = true;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !space {
+                count += 1;
+                space = true;
+            }
+        } else {
+            count += 1;
+            space = false;
+        }
+    }
+    count
+}
+
+fn push_space(out: &mut String) {
+    if !out.is_empty() && !out.ends_with([' ', '\n']) {
+        out.push(' ');
+    }
+}
+
+fn push_collapsed(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if c.is_whitespace() {
+            push_space(out);
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// Trims the spaces around line breaks and at both ends; runs of breaks
+/// become one.
+fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split('\n').map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// Whether two titles are the same text, ignoring case and white space.
+fn same_text(a: &str, b: &str) -> bool {
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    squash(a) == squash(b)
+}
+
+/// A sentence end followed by a space or the end (Readability's test for
+/// short sibling paragraphs).
+fn ends_like_prose(text: &str) -> bool {
+    text.contains(". ")
+        || text
+            .trim_end()
+            .ends_with(['.', '!', '?', '؟', '。', '！', '？', '…', '"', '”', '»'])
+}
