@@ -81,38 +81,32 @@ pub fn read(decoded: &Decoded) -> Result<HtmlStructure> {
     let html = Html::parse_document(text);
     let positions = spans::Positions::new(text, &html);
     let declared = meta::declared(&html);
-    let doc = Doc::new(&html);
-    let containers = doc.content();
-
-    let mut emitter = Emitter {
-        doc: &doc,
+    let page = Page {
+        html: &html,
         decoded,
         positions: &positions,
-        sections: Vec::new(),
-        current: empty_section(),
-        title: None,
+        declared: &declared,
     };
-    let h1 = doc.first_h1(&containers);
-    let title = match (&declared.og_title, &h1, &declared.title_tag) {
-        (Some((title, id)), _, _) => Some((title.clone(), *id)),
-        (None, Some((title, id)), _) => Some((title.clone(), *id)),
-        (None, None, Some((title, id))) if !title.is_empty() => Some((title.clone(), *id)),
-        _ => None,
-    };
-    emitter.title = title.as_ref().map(|(t, _)| t.clone());
-    for &container in &containers {
-        emitter.walk_root(container);
+    // As Readability does: when class and id hints leave almost nothing,
+    // they were wrong about this page; try again without them.
+    let mut found = page.extract(true);
+    if found.chars() < RETRY_BELOW_CHARS {
+        let again = page.extract(false);
+        if again.chars() > found.chars() {
+            found = again;
+        }
     }
-    emitter.flush_section();
-    let sections = tidy_sections(emitter.sections);
-
-    let title = title.map(|(t, id)| (t, emitter_span(decoded, &positions, &doc, id)));
+    let Extraction {
+        title,
+        sections,
+        time,
+    } = found;
     if title.is_none() && sections.is_empty() {
         return Err(Error::Empty);
     }
     let mut metadata = declared.metadata;
     if metadata.published.is_none() {
-        metadata.published = doc.first_time(&containers);
+        metadata.published = time;
     }
     let dir_declared = declared.dir.is_some();
     let dir = declared.dir.unwrap_or_else(|| {
@@ -139,6 +133,110 @@ pub fn read(decoded: &Decoded) -> Result<HtmlStructure> {
         dir,
         dir_declared,
     })
+}
+
+/// Below this many characters of body text, extraction is tried again
+/// without class and id hints.
+const RETRY_BELOW_CHARS: usize = 500;
+
+/// What one extraction attempt found.
+struct Extraction {
+    title: Option<(String, Span)>,
+    sections: Vec<Section>,
+    /// The first `<time datetime>` of the content.
+    time: Option<String>,
+}
+
+impl Extraction {
+    fn chars(&self) -> usize {
+        self.sections
+            .iter()
+            .flat_map(|s| s.blocks.iter())
+            .map(|b| b.text.chars().count())
+            .sum()
+    }
+}
+
+/// The parsed page and what is known about it before extraction.
+struct Page<'p> {
+    html: &'p Html,
+    decoded: &'p Decoded,
+    positions: &'p spans::Positions,
+    declared: &'p meta::Declared,
+}
+
+impl Page<'_> {
+    /// One extraction attempt, with or without class and id hints.
+    fn extract(&self, hints: bool) -> Extraction {
+        let (decoded, positions, declared) = (self.decoded, self.positions, self.declared);
+        let doc = Doc::new(self.html, hints);
+        let containers = doc.content();
+        if let Ok(needle) = std::env::var("ARTCONV_FIND") {
+            if let Some(node) = doc.nodes.iter().find(|n| {
+                n.value()
+                    .as_text()
+                    .is_some_and(|t| t.contains(needle.as_str()))
+            }) {
+                for a in node.ancestors() {
+                    if let Some(e) = a.value().as_element() {
+                        let i = doc.idx(a);
+                        eprintln!(
+                            "  {} class={:?} id={:?} junk={} text={} ld={:.2} w={}",
+                            e.name(),
+                            e.attr("class"),
+                            e.attr("id"),
+                            doc.junk[i],
+                            doc.counts[i].text,
+                            doc.counts[i].link_density(),
+                            doc.weight[i]
+                        );
+                    }
+                }
+            }
+        }
+        if std::env::var_os("ARTCONV_DEBUG").is_some() {
+            for c in &containers {
+                let e = c.value().as_element();
+                eprintln!(
+                    "container {:?} class={:?} id={:?} text={} junk={}",
+                    e.map(|e| e.name()),
+                    e.and_then(|e| e.attr("class")),
+                    e.and_then(|e| e.attr("id")),
+                    doc.counts[doc.idx(*c)].text,
+                    doc.in_junk(*c)
+                );
+            }
+        }
+
+        let mut emitter = Emitter {
+            doc: &doc,
+            decoded,
+            positions,
+            sections: Vec::new(),
+            current: empty_section(),
+            title: None,
+        };
+        let h1 = doc.first_h1(&containers);
+        let title = match (&declared.og_title, &h1, &declared.title_tag) {
+            (Some((title, id)), _, _) => Some((title.clone(), *id)),
+            (None, Some((title, id)), _) => Some((title.clone(), *id)),
+            (None, None, Some((title, id))) if !title.is_empty() => Some((title.clone(), *id)),
+            _ => None,
+        };
+        emitter.title = title.as_ref().map(|(t, _)| t.clone());
+        for &container in &containers {
+            emitter.walk_root(container);
+        }
+        emitter.flush_section();
+        let sections = tidy_sections(emitter.sections);
+
+        let title = title.map(|(t, id)| (t, emitter_span(decoded, positions, &doc, id)));
+        Extraction {
+            title,
+            sections,
+            time: doc.first_time(&containers),
+        }
+    }
 }
 
 fn empty_section() -> Section {
@@ -215,7 +313,8 @@ const INLINE: &[&str] = &[
     "ruby",
 ];
 
-/// Class and id words that always mark boilerplate (matched inside words).
+/// Class and id words that mark boilerplate, matched inside words and
+/// winning over a positive word.
 const STRONG_NEGATIVE: &[&str] = &[
     "comment",
     "disqus",
@@ -239,15 +338,14 @@ const STRONG_NEGATIVE: &[&str] = &[
     "recommend",
     "signup",
     "sign-up",
-    "paywall",
     "login",
     "banner",
     "skiplink",
     "skip-link",
 ];
 
-/// Class and id words that mark boilerplate unless the element holds most
-/// of the page's text (matched as whole words).
+/// Class and id words that mark boilerplate when matched as whole words
+/// and no positive word is there.
 const WEAK_NEGATIVE: &[&str] = &[
     "ad",
     "ads",
@@ -260,7 +358,6 @@ const WEAK_NEGATIVE: &[&str] = &[
     "footer",
     "header",
     "masthead",
-    "widget",
     "pagination",
     "pager",
     "tags",
@@ -269,9 +366,6 @@ const WEAK_NEGATIVE: &[&str] = &[
     "extra",
     "aside",
     "toolbar",
-    "print",
-    "hidden",
-    "hide",
     "rss",
     "byline",
     "author",
@@ -373,7 +467,7 @@ struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
-    fn new(html: &'a Html) -> Doc<'a> {
+    fn new(html: &'a Html, hints: bool) -> Doc<'a> {
         let nodes: Vec<NodeRef<'a, Node>> = html
             .tree
             .root()
@@ -393,21 +487,22 @@ impl<'a> Doc<'a> {
             weight: vec![0; nodes.len()],
             nodes,
         };
-        let mut weak = vec![false; doc.nodes.len()];
+        let mut hinted = vec![false; doc.nodes.len()];
         for i in 0..doc.nodes.len() {
             if let Some(element) = doc.nodes[i].value().as_element() {
-                let (junk, weak_hint) = junk_by_markup(doc.nodes[i], element);
+                let (junk, hint) = junk_by_markup(doc.nodes[i], element);
+                let hint = hint && hints;
                 doc.junk[i] = junk;
-                weak[i] = weak_hint;
-                doc.weight[i] = class_weight(element);
+                hinted[i] = hint;
+                doc.weight[i] = if hints { class_weight(element) } else { 0 };
             }
         }
         doc.count();
-        // A weak hint does not remove an element that holds most of the text.
+        // A hint does not remove an element that holds most of the text.
         let total = doc.counts.first().map_or(0, |c| c.text);
         let mut changed = false;
         for i in 0..doc.nodes.len() {
-            if weak[i] && !doc.junk[i] && doc.counts[i].text * 2 < total.max(1) {
+            if hinted[i] && !doc.junk[i] && doc.counts[i].text * 2 < total.max(1) {
                 doc.junk[i] = true;
                 changed = true;
             }
@@ -1019,8 +1114,9 @@ fn emitter_span(decoded: &Decoded, positions: &spans::Positions, doc: &Doc, id: 
     }
 }
 
-/// Whether an element is boilerplate by its tag, attributes or role, and
-/// whether it carries only a weak hint of being so.
+/// Whether an element is boilerplate by its tag, role or hiddenness, and
+/// whether its class or id hint that it is (a hint is only believed for an
+/// element that does not hold most of the page's text).
 fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (bool, bool) {
     let name = element.name();
     if JUNK_TAGS.contains(&name) {
@@ -1067,12 +1163,12 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    let positive = words.iter().any(|w| POSITIVE.contains(w));
+    // "article-share" is still share buttons and "post-comments" still
+    // comments: a strong word wins over a positive one.
     if STRONG_NEGATIVE.iter().any(|n| hints.contains(n)) {
-        // "article-share" is still share buttons; "comment" inside a post
-        // body class ("post-comments") is still comments.
-        return (true, false);
+        return (false, true);
     }
+    let positive = words.iter().any(|w| POSITIVE.contains(w));
     let weak = words.iter().any(|w| WEAK_NEGATIVE.contains(w));
     (false, weak && !positive)
 }
