@@ -303,6 +303,8 @@ const JUNK_TAGS: &[&str] = &[
     "label",
     "picture",
     "source",
+    "rt",
+    "rp",
 ];
 
 /// Elements that stay inside a line of text.
@@ -395,10 +397,7 @@ const POSITIVE: &[&str] = &[
 /// ARIA roles of regions that are not the content.
 const JUNK_ROLES: &[&str] = &[
     "navigation",
-    "banner",
-    "contentinfo",
     "complementary",
-    "search",
     "menu",
     "menubar",
     "dialog",
@@ -1082,7 +1081,7 @@ impl<'a> Emitter<'_, 'a> {
         }
         for child in node.children() {
             match child.value() {
-                Node::Text(text) => out.push_str(&text[..]),
+                Node::Text(text) => out.extend(text.chars().filter(|&c| c != SOFT_HYPHEN)),
                 Node::Element(element) => {
                     if element.name() == "br" {
                         out.push('\n');
@@ -1137,7 +1136,7 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
     }
     if let Some(role) = element.attr("role") {
         if JUNK_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()) {
-            return (true, false);
+            return (false, true);
         }
     }
     if matches!(name, "body" | "html" | "main" | "article")
@@ -1242,11 +1241,14 @@ fn push_space(out: &mut String) {
     }
 }
 
+/// An invisible hyphenation hint (`&shy;`), not part of the words.
+const SOFT_HYPHEN: char = '\u{AD}';
+
 fn push_collapsed(out: &mut String, text: &str) {
     for c in text.chars() {
         if c.is_whitespace() {
             push_space(out);
-        } else {
+        } else if c != SOFT_HYPHEN {
             out.push(c);
         }
     }

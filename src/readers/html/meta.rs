@@ -133,7 +133,7 @@ pub fn declared(html: &Html) -> Declared {
     out.og_title = metas
         .iter()
         .find(|(k, _, _)| k == "og:title" || k == "twitter:title")
-        .map(|(_, c, id)| (c.clone(), *id));
+        .map(|(_, c, id)| (strip_site_name(c, site_name.as_deref()), *id));
     out.title_tag =
         title_tag.map(|(text, id)| (strip_site_suffix(&text, site_name.as_deref()), id));
 
@@ -342,6 +342,28 @@ pub fn normalise_lang(value: &str) -> Option<String> {
         parts.push(part);
     }
     Some(parts.join("-"))
+}
+
+/// Removes the site name, when the page names it, from the end or the
+/// start of a declared title (`og:title` often repeats it).
+fn strip_site_name(title: &str, site_name: Option<&str>) -> String {
+    const SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " · ", " :: ", " // ", " » "];
+    let Some(site) = site_name.map(str::to_lowercase) else {
+        return title.to_string();
+    };
+    for separator in SEPARATORS {
+        if let Some((head, tail)) = title.rsplit_once(separator) {
+            if tail.trim().to_lowercase() == site && !head.trim().is_empty() {
+                return head.trim().to_string();
+            }
+        }
+        if let Some((head, tail)) = title.split_once(separator) {
+            if head.trim().to_lowercase() == site && !tail.trim().is_empty() {
+                return tail.trim().to_string();
+            }
+        }
+    }
+    title.to_string()
 }
 
 /// Removes a site-name suffix or prefix from a `<title>`: the part after
