@@ -386,6 +386,11 @@ const WEAK_NEGATIVE: &[&str] = &[
     "topbar",
     "bottom",
     "actions",
+    "toc",
+    "date",
+    "dateline",
+    "timestamp",
+    "btn",
 ];
 
 /// Class and id words of content containers.
@@ -501,7 +506,10 @@ impl<'a> Doc<'a> {
         let total = doc.counts.first().map_or(0, |c| c.text);
         let mut changed = false;
         for i in 0..doc.nodes.len() {
-            if hinted[i] && !doc.junk[i] && doc.counts[i].text * 2 < total.max(1) {
+            if doc.counts[i].text * 2 >= total.max(1) {
+                // Nor does a class weigh against it.
+                doc.weight[i] = doc.weight[i].max(0);
+            } else if hinted[i] && !doc.junk[i] {
                 doc.junk[i] = true;
                 changed = true;
             }
@@ -874,11 +882,12 @@ impl<'a> Doc<'a> {
         let i = self.idx(node);
         let c = &self.counts[i];
         let weight = self.weight[i];
-        if weight < 0 {
+        let density = c.link_density();
+        let prose = c.paragraphs >= 3 && c.text >= 1000 && density < 0.2;
+        if weight < 0 && !prose {
             return true;
         }
         let is_list = matches!(name, "ul" | "ol" | "dl");
-        let density = c.link_density();
         if is_list {
             return density > 0.5 && c.commas < 10;
         }
@@ -1045,7 +1054,7 @@ impl<'a> Emitter<'_, 'a> {
                 }
                 true
             }
-            "ul" | "ol" | "dl" | "table" | "div" | "section" | "form" | "fieldset" | "header" => {
+            "ul" | "ol" | "dl" | "table" | "div" | "section" | "form" | "fieldset" => {
                 doc.is_clutter(node, name)
             }
             "hr" => true,
@@ -1158,18 +1167,26 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
     if hints.is_empty() {
         return (false, false);
     }
-    let words: Vec<&str> = hints
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
     // "article-share" is still share buttons and "post-comments" still
     // comments: a strong word wins over a positive one.
     if STRONG_NEGATIVE.iter().any(|n| hints.contains(n)) {
         return (false, true);
     }
-    let positive = words.iter().any(|w| POSITIVE.contains(w));
-    let weak = words.iter().any(|w| WEAK_NEGATIVE.contains(w));
-    (false, weak && !positive)
+    (false, hints.split_ascii_whitespace().any(weak_token))
+}
+
+/// Whether one class or id token (`entry__meta`, `single-header`,
+/// `sidebar-content`) names boilerplate: it has a weak negative word and
+/// does not end with a positive one (the last word names the part, as in
+/// BEM's `block__element`).
+fn weak_token(token: &str) -> bool {
+    let token = token.split("--").next().unwrap_or(token);
+    let words: Vec<&str> = token
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().any(|w| WEAK_NEGATIVE.contains(w))
+        && !words.last().is_some_and(|w| POSITIVE.contains(w))
 }
 
 /// `class` and `id`, lower-cased, with camelCase split into words.
@@ -1201,16 +1218,15 @@ fn class_weight(element: &scraper::node::Element) -> i32 {
         .flatten()
     {
         let value = value.to_ascii_lowercase();
-        let words: Vec<&str> = value
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
         if STRONG_NEGATIVE.iter().any(|n| value.contains(n))
-            || words.iter().any(|w| WEAK_NEGATIVE.contains(w))
+            || value.split_ascii_whitespace().any(weak_token)
         {
             weight -= 25;
         }
-        if words.iter().any(|w| POSITIVE.contains(w)) {
+        let words = value
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty());
+        if words.into_iter().any(|w| POSITIVE.contains(&w)) {
             weight += 25;
         }
     }
