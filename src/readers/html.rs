@@ -629,6 +629,20 @@ impl<'a> Doc<'a> {
             return vec![body];
         };
         let mut top = self.nodes[top_index];
+        if std::env::var_os("ARTCONV_DEBUG").is_some() {
+            let mut all: Vec<(&usize, &f64)> = scores.iter().collect();
+            all.sort_by(|a, b| b.1.total_cmp(a.1));
+            for (i, score) in all.iter().take(8) {
+                let e = self.nodes[**i].value().as_element();
+                eprintln!(
+                    "score {score:.1} {:?} class={:?} id={:?} text={}",
+                    e.map(|e| e.name()),
+                    e.and_then(|e| e.attr("class")),
+                    e.and_then(|e| e.attr("id")),
+                    self.counts[**i].text
+                );
+            }
+        }
         let mut top_score = top_score;
 
         // Several near-best candidates under one ancestor: take the ancestor.
@@ -1172,7 +1186,22 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
     if STRONG_NEGATIVE.iter().any(|n| hints.contains(n)) {
         return (false, true);
     }
-    (false, hints.split_ascii_whitespace().any(weak_token))
+    (false, weak_hint(&hints))
+}
+
+/// Whether some class or id token names boilerplate and none names content.
+fn weak_hint(hints: &str) -> bool {
+    hints.split_ascii_whitespace().any(weak_token)
+        && !hints.split_ascii_whitespace().any(positive_token)
+}
+
+/// Whether a token ends with a positive word (`article-text`, `entry-content`).
+fn positive_token(token: &str) -> bool {
+    let token = token.split("--").next().unwrap_or(token);
+    token
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .rfind(|w| !w.is_empty())
+        .is_some_and(|w| POSITIVE.contains(&w))
 }
 
 /// Whether one class or id token (`entry__meta`, `single-header`,
@@ -1185,8 +1214,7 @@ fn weak_token(token: &str) -> bool {
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    words.iter().any(|w| WEAK_NEGATIVE.contains(w))
-        && !words.last().is_some_and(|w| POSITIVE.contains(w))
+    words.iter().any(|w| WEAK_NEGATIVE.contains(w)) && !positive_token(token)
 }
 
 /// `class` and `id`, lower-cased, with camelCase split into words.
@@ -1218,9 +1246,7 @@ fn class_weight(element: &scraper::node::Element) -> i32 {
         .flatten()
     {
         let value = value.to_ascii_lowercase();
-        if STRONG_NEGATIVE.iter().any(|n| value.contains(n))
-            || value.split_ascii_whitespace().any(weak_token)
-        {
+        if STRONG_NEGATIVE.iter().any(|n| value.contains(n)) || weak_hint(&value) {
             weight -= 25;
         }
         let words = value
