@@ -911,7 +911,7 @@ impl<'a> Doc<'a> {
         let in_figure = node
             .ancestors()
             .any(|a| a.value().as_element().is_some_and(|e| e.name() == "figure"));
-        (c.images > 1 && (c.paragraphs as f64) < c.images as f64 * 0.5 && !in_figure)
+        (c.images > 1 && (c.paragraphs as f64) < c.images as f64 * 0.5 && !in_figure && c.text < 300)
             || (c.inputs > c.paragraphs / 3)
             || (weight < 25 && density > 0.2 && c.text < 600)
             || (weight >= 25 && density > 0.5)
