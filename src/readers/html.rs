@@ -911,7 +911,10 @@ impl<'a> Doc<'a> {
         let in_figure = node
             .ancestors()
             .any(|a| a.value().as_element().is_some_and(|e| e.name() == "figure"));
-        (c.images > 1 && (c.paragraphs as f64) < c.images as f64 * 0.5 && !in_figure && c.text < 300)
+        (c.images > 1
+            && (c.paragraphs as f64) < c.images as f64 * 0.5
+            && !in_figure
+            && c.text < 300)
             || (c.inputs > c.paragraphs / 3)
             || (weight < 25 && density > 0.2 && c.text < 600)
             || (weight >= 25 && density > 0.5)
@@ -1082,6 +1085,8 @@ impl<'a> Emitter<'_, 'a> {
         for child in node.children() {
             match child.value() {
                 Node::Text(text) => push_collapsed(&mut loose, &text[..]),
+                // A date standing between blocks is a dateline, not text.
+                Node::Element(element) if element.name() == "time" => {}
                 Node::Element(element) => {
                     let inline = INLINE.contains(&element.name())
                         && !self.doc.counts[self.doc.idx(child)].has_block;
@@ -1327,4 +1332,216 @@ fn ends_like_prose(text: &str) -> bool {
         || text
             .trim_end()
             .ends_with(['.', '!', '?', '؟', '。', '！', '？', '…', '"', '”', '»'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Article, EncodingSource};
+    use crate::pipeline::{ConvertOptions, convert};
+
+    fn page(bytes: &[u8]) -> Article {
+        convert(bytes, Some("input.html"), &ConvertOptions::default()).unwrap()
+    }
+
+    fn texts(article: &Article) -> Vec<&str> {
+        article.blocks().map(|b| b.text.as_str()).collect()
+    }
+
+    /// The source text of a span, for checking provenance.
+    fn source_of<'a>(bytes: &'a [u8], span: Span) -> &'a str {
+        std::str::from_utf8(&bytes[span.start as usize..span.end as usize]).unwrap()
+    }
+
+    #[test]
+    fn news_page_keeps_the_article_and_drops_the_rest() {
+        let bytes = include_bytes!("../../fixtures/html-news-boilerplate/input.html");
+        let article = page(bytes);
+        assert_eq!(article.source.format, "html");
+        assert_eq!(article.source.encoding_source, EncodingSource::Declared);
+        assert_eq!(
+            article.title.as_deref(),
+            Some("Valley road reopens after floods")
+        );
+        assert_eq!(article.lang.as_deref(), Some("en-GB"));
+        let all = texts(&article).join("\n");
+        for boilerplate in [
+            "cookies",
+            "Sport",
+            "Share on",
+            "Related",
+            "First!",
+            "Copyright",
+            "5 March",
+        ] {
+            assert!(!all.contains(boilerplate), "{boilerplate} kept in {all}");
+        }
+        let kinds: Vec<(BlockKind, &str)> = article
+            .blocks()
+            .map(|b| (b.kind, b.text.as_str()))
+            .collect();
+        assert_eq!(kinds.len(), 6, "{kinds:?}");
+        assert!(kinds[0].1.starts_with("The road through the valley"));
+        assert_eq!(
+            kinds[2],
+            (
+                BlockKind::Paragraph,
+                "The new surface sits higher than the old one, and two culverts were widened so \
+                 that water can pass under the road rather than over it.\nWork on the footpath continues."
+            )
+        );
+        assert_eq!(
+            kinds[3],
+            (
+                BlockKind::Quote,
+                "We are glad to have the valley connected again."
+            )
+        );
+        assert_eq!(
+            kinds[4],
+            (BlockKind::ListItem, "Buses return on Wednesday.")
+        );
+        let section = &article.sections[1];
+        assert_eq!(section.heading.as_deref(), Some("What changed"));
+        assert_eq!(section.level, Some(2));
+        assert_eq!(
+            source_of(bytes, section.heading_span.unwrap()),
+            "<h2>What changed</h2>"
+        );
+        let first = &article.sections[0].blocks[0];
+        assert!(source_of(bytes, first.span).starts_with("<p>The road"));
+        assert!(source_of(bytes, first.span).ends_with("traffic.</p>"));
+        let item = &section.blocks[2];
+        assert_eq!(
+            source_of(bytes, item.span),
+            "<li>Buses return on Wednesday.</li>"
+        );
+        let m = &article.metadata;
+        assert_eq!(m.published.as_deref(), Some("2024-03-05T08:00:00Z"));
+        assert_eq!(
+            m.url.as_deref(),
+            Some("https://gazette.example/news/valley-road")
+        );
+        assert_eq!(
+            m.description.as_deref(),
+            Some("The valley road is open again after three weeks.")
+        );
+    }
+
+    #[test]
+    fn windows_1252_page_is_decoded_by_its_meta_charset() {
+        let bytes = include_bytes!("../../fixtures/html-meta-windows-1252/input.html");
+        let article = page(bytes);
+        assert_eq!(article.source.encoding, "windows-1252");
+        assert_eq!(article.source.encoding_source, EncodingSource::Declared);
+        assert_eq!(article.title.as_deref(), Some("Café culture returns"));
+        let blocks = texts(&article);
+        assert!(blocks[0].contains("naïve optimism of spring returned with them — at least"));
+        assert!(blocks[1].contains("“new season”") && blocks[1].contains("5 € per table"));
+        // Spans count bytes of the original, one per windows-1252 character.
+        let span = article.sections[0].blocks[1].span;
+        let (source, _) = encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(&bytes[span.start as usize..span.end as usize]);
+        assert!(source.starts_with("<p>Owners said") && source.ends_with("</p>"));
+    }
+
+    #[test]
+    fn page_declaring_utf8_that_is_windows_1256_falls_back_to_detection() {
+        let bytes = include_bytes!("../../fixtures/html-declared-utf8-is-windows-1256/input.html");
+        assert!(std::str::from_utf8(bytes).is_err());
+        let article = page(bytes);
+        assert_eq!(article.source.encoding, "windows-1256");
+        assert_eq!(article.source.encoding_source, EncodingSource::Detected);
+        assert_eq!(article.source.replaced, 0);
+        assert_eq!(article.title.as_deref(), Some("افتتاح المكتبة الجديدة"));
+        assert!(texts(&article)[0].starts_with("افتتحت البلدية صباح اليوم"));
+        assert_eq!(article.dir, Direction::Rtl);
+    }
+
+    #[test]
+    fn rtl_arabic_page_keeps_its_declared_language_and_direction() {
+        let bytes = include_bytes!("../../fixtures/html-rtl-arabic/input.html");
+        let article = page(bytes);
+        assert_eq!(article.lang.as_deref(), Some("ar"));
+        assert_eq!(article.dir, Direction::Rtl);
+        assert_eq!(article.title.as_deref(), Some("أمطار غزيرة في العاصمة"));
+        assert_eq!(article.metadata.site_name.as_deref(), Some("صحيفة المثال"));
+        assert_eq!(article.sections.len(), 2);
+        assert_eq!(
+            article.sections[1].heading.as_deref(),
+            Some("تحذيرات الأرصاد")
+        );
+        assert!(!texts(&article).join(" ").contains("رياضة"));
+    }
+
+    #[test]
+    fn json_ld_gives_authors_dates_and_publisher() {
+        let bytes = include_bytes!("../../fixtures/html-json-ld/input.html");
+        let article = page(bytes);
+        let m = &article.metadata;
+        assert_eq!(m.authors, ["Ana Reporter", "Ben Editor"]);
+        assert_eq!(m.published.as_deref(), Some("2024-02-10T09:30:00+01:00"));
+        assert_eq!(m.modified.as_deref(), Some("2024-02-11T10:00:00+01:00"));
+        assert_eq!(m.site_name.as_deref(), Some("Town Herald"));
+        assert_eq!(m.keywords, ["library", "books", "town"]);
+        assert_eq!(article.title.as_deref(), Some("Library opens"));
+        let blocks = texts(&article);
+        assert_eq!(blocks.len(), 2, "{blocks:?}");
+        assert!(!blocks.join(" ").contains("newsletter"));
+    }
+
+    #[test]
+    fn declared_direction_wins_over_the_text() {
+        let article = page(
+            "<html dir=\"rtl\"><body><p>Plain English words in a paragraph of some length.</p></body></html>"
+                .as_bytes(),
+        );
+        assert_eq!(article.dir, Direction::Rtl);
+        let article = page(
+            "<html><body><p>شهدت العاصمة أمطارًا غزيرة مساء أمس، وأغلقت عدة طرق.</p></body></html>"
+                .as_bytes(),
+        );
+        assert_eq!(article.dir, Direction::Rtl);
+        assert_eq!(article.lang.as_deref(), Some("ar"));
+    }
+
+    #[test]
+    fn hostile_and_empty_pages_do_not_panic() {
+        let deep = "<div>".repeat(5000) + "<p>Deep text that is long enough to count.</p>";
+        // Markup nested beyond MAX_DEPTH is cut, never a stack overflow.
+        match convert(deep.as_bytes(), None, &ConvertOptions::default()) {
+            Ok(article) => assert!(texts(&article).iter().all(|t| t.starts_with("Deep"))),
+            Err(error) => assert!(matches!(error, Error::Empty)),
+        }
+        assert!(matches!(
+            convert(
+                b"<html><body></body></html>",
+                None,
+                &ConvertOptions {
+                    format: crate::readers::InputFormat::Html,
+                    ..ConvertOptions::default()
+                }
+            ),
+            Err(Error::Empty)
+        ));
+        for input in [
+            "<p>",
+            "<",
+            "<!--",
+            "<p title='>",
+            "<table><td>x",
+            "</p></p><li>a<li>b",
+        ] {
+            let _ = convert(input.as_bytes(), Some("x.html"), &ConvertOptions::default());
+        }
+    }
+
+    #[test]
+    fn title_falls_back_to_h1_then_title_without_site_suffix() {
+        let article = page(b"<title>Storm warning - Example News</title><p>Some text of the article body here.</p>");
+        assert_eq!(article.title.as_deref(), Some("Storm warning"));
+        let article =
+            page(b"<title>Storm warning | Example</title><h1>Storm warning issued</h1><p>Some text of the body.</p>");
+        assert_eq!(article.title.as_deref(), Some("Storm warning issued"));
+    }
 }

@@ -371,27 +371,18 @@ fn strip_site_name(title: &str, site_name: Option<&str>) -> String {
 /// name or is short compared with the rest.
 pub fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String {
     const SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " · ", " :: ", " // ", " » "];
-    let site = site_name.map(|s| s.to_lowercase());
+    let named = strip_site_name(title, site_name);
+    if named != title {
+        return named;
+    }
     for separator in SEPARATORS {
         if let Some((head, tail)) = title.rsplit_once(separator) {
             let (head, tail) = (head.trim(), tail.trim());
-            if head.is_empty() {
-                continue;
-            }
-            if site.as_deref().is_some_and(|s| tail.to_lowercase() == s)
-                || tail.split_whitespace().count() <= 4
-                    && head.chars().count() > tail.chars().count()
+            if !head.is_empty()
+                && tail.split_whitespace().count() <= 4
+                && head.chars().count() > tail.chars().count()
             {
                 return head.to_string();
-            }
-        }
-        if let Some((head, tail)) = title.split_once(separator) {
-            if site
-                .as_deref()
-                .is_some_and(|s| head.trim().to_lowercase() == s)
-                && !tail.trim().is_empty()
-            {
-                return tail.trim().to_string();
             }
         }
     }
