@@ -233,14 +233,14 @@ impl Run {
             eprintln!("artconv: standard input ('-') can be read only once");
             return EXIT_USAGE;
         }
-        if let Some(output) = &self.cli.output {
-            if let Some(input) = inputs.iter().find(|input| input.is_same_file(output)) {
-                eprintln!(
-                    "artconv: {}: refusing to overwrite an input with the output",
-                    input.display()
-                );
-                return EXIT_USAGE;
-            }
+        if let Some(output) = &self.cli.output
+            && let Some(input) = inputs.iter().find(|input| input.is_same_file(output))
+        {
+            eprintln!(
+                "artconv: {}: refusing to overwrite an input with the output",
+                input.display()
+            );
+            return EXIT_USAGE;
         }
         match &self.cli.output {
             Some(path) => self.to_file(&inputs, path),
@@ -326,10 +326,10 @@ impl Run {
     /// A write error ends the run: quietly with success for a closed pipe
     /// (`artconv big.txt | head`), loudly otherwise.
     fn output_failed(&self, error: Error) -> i32 {
-        if let Error::Write(io) = &error {
-            if io.kind() == io::ErrorKind::BrokenPipe {
-                return EXIT_OK;
-            }
+        if let Error::Write(io) = &error
+            && io.kind() == io::ErrorKind::BrokenPipe
+        {
+            return EXIT_OK;
         }
         let target = self
             .cli

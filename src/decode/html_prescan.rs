@@ -41,11 +41,8 @@ pub fn prescan(bytes: &[u8]) -> Option<&'static Encoding> {
             while pos < bytes.len() && !is_space(bytes[pos]) && bytes[pos] != b'>' {
                 pos += 1;
             }
-            loop {
-                match attribute(bytes, pos) {
-                    Some((_, _, next)) => pos = next,
-                    None => break,
-                }
+            while let Some((_, _, next)) = attribute(bytes, pos) {
+                pos = next;
             }
             at = pos + 1;
         } else if rest.starts_with(b"<!") || rest.starts_with(b"</") || rest.starts_with(b"<?") {

@@ -104,10 +104,10 @@ pub fn decode(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded> {
         );
     }
     refuse_binary(bytes)?;
-    if let Some(encoding) = options.declared {
-        if declaration_fits(bytes, encoding) {
-            return finish(bytes, 0, encoding, EncodingSource::Declared, 1.0, options);
-        }
+    if let Some(encoding) = options.declared
+        && declaration_fits(bytes, encoding)
+    {
+        return finish(bytes, 0, encoding, EncodingSource::Declared, 1.0, options);
     }
     if std::str::from_utf8(bytes).is_ok() {
         return finish(bytes, 0, UTF_8, EncodingSource::Detected, 1.0, options);

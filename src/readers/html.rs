@@ -118,10 +118,10 @@ pub fn read(decoded: &Decoded) -> Result<HtmlStructure> {
                 break;
             }
         }
-        if sample.is_empty() {
-            if let Some((t, _)) = &title {
-                sample.push_str(t);
-            }
+        if sample.is_empty()
+            && let Some((t, _)) = &title
+        {
+            sample.push_str(t);
         }
         lang::direction_of_text(&sample)
     });
@@ -171,26 +171,26 @@ impl Page<'_> {
         let (decoded, positions, declared) = (self.decoded, self.positions, self.declared);
         let doc = Doc::new(self.html, hints);
         let containers = doc.content();
-        if let Ok(needle) = std::env::var("ARTCONV_FIND") {
-            if let Some(node) = doc.nodes.iter().find(|n| {
+        if let Ok(needle) = std::env::var("ARTCONV_FIND")
+            && let Some(node) = doc.nodes.iter().find(|n| {
                 n.value()
                     .as_text()
                     .is_some_and(|t| t.contains(needle.as_str()))
-            }) {
-                for a in node.ancestors() {
-                    if let Some(e) = a.value().as_element() {
-                        let i = doc.idx(a);
-                        eprintln!(
-                            "  {} class={:?} id={:?} junk={} text={} ld={:.2} w={}",
-                            e.name(),
-                            e.attr("class"),
-                            e.attr("id"),
-                            doc.junk[i],
-                            doc.counts[i].text,
-                            doc.counts[i].link_density(),
-                            doc.weight[i]
-                        );
-                    }
+            })
+        {
+            for a in node.ancestors() {
+                if let Some(e) = a.value().as_element() {
+                    let i = doc.idx(a);
+                    eprintln!(
+                        "  {} class={:?} id={:?} junk={} text={} ld={:.2} w={}",
+                        e.name(),
+                        e.attr("class"),
+                        e.attr("id"),
+                        doc.junk[i],
+                        doc.counts[i].text,
+                        doc.counts[i].link_density(),
+                        doc.weight[i]
+                    );
                 }
             }
         }
@@ -492,12 +492,11 @@ impl<'a> Doc<'a> {
             nodes,
         };
         let mut hinted = vec![false; doc.nodes.len()];
-        for i in 0..doc.nodes.len() {
-            if let Some(element) = doc.nodes[i].value().as_element() {
-                let (junk, hint) = junk_by_markup(doc.nodes[i], element);
-                let hint = hint && hints;
+        for (i, node) in doc.nodes.iter().enumerate() {
+            if let Some(element) = node.value().as_element() {
+                let (junk, hint) = junk_by_markup(*node, element);
                 doc.junk[i] = junk;
-                hinted[i] = hint;
+                hinted[i] = hint && hints;
                 doc.weight[i] = if hints { class_weight(element) } else { 0 };
             }
         }
@@ -505,11 +504,11 @@ impl<'a> Doc<'a> {
         // A hint does not remove an element that holds most of the text.
         let total = doc.counts.first().map_or(0, |c| c.text);
         let mut changed = false;
-        for i in 0..doc.nodes.len() {
+        for (i, &hint) in hinted.iter().enumerate() {
             if doc.counts[i].text * 2 >= total.max(1) {
                 // Nor does a class weigh against it.
                 doc.weight[i] = doc.weight[i].max(0);
-            } else if hinted[i] && !doc.junk[i] {
+            } else if hint && !doc.junk[i] {
                 doc.junk[i] = true;
                 changed = true;
             }
@@ -984,10 +983,10 @@ impl<'a> Emitter<'_, 'a> {
         if node.value().is_element() && doc.junk[doc.idx(node)] {
             return;
         }
-        if let Some(element) = node.value().as_element() {
-            if self.block(node, element.name(), kind, depth) {
-                return;
-            }
+        if let Some(element) = node.value().as_element()
+            && self.block(node, element.name(), kind, depth)
+        {
+            return;
         }
         self.walk_children(node, kind, depth);
     }
@@ -1162,10 +1161,10 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
     {
         return (true, false);
     }
-    if let Some(role) = element.attr("role") {
-        if JUNK_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()) {
-            return (false, true);
-        }
+    if let Some(role) = element.attr("role")
+        && JUNK_ROLES.contains(&role.trim().to_ascii_lowercase().as_str())
+    {
+        return (false, true);
     }
     if matches!(name, "body" | "html" | "main" | "article")
         || element
@@ -1349,7 +1348,7 @@ mod tests {
     }
 
     /// The source text of a span, for checking provenance.
-    fn source_of<'a>(bytes: &'a [u8], span: Span) -> &'a str {
+    fn source_of(bytes: &[u8], span: Span) -> &str {
         std::str::from_utf8(&bytes[span.start as usize..span.end as usize]).unwrap()
     }
 
@@ -1448,7 +1447,7 @@ mod tests {
     #[test]
     fn page_declaring_utf8_that_is_windows_1256_falls_back_to_detection() {
         let bytes = include_bytes!("../../fixtures/html-declared-utf8-is-windows-1256/input.html");
-        assert!(std::str::from_utf8(bytes).is_err());
+        assert!(String::from_utf8(bytes.to_vec()).is_err());
         let article = page(bytes);
         assert_eq!(article.source.encoding, "windows-1256");
         assert_eq!(article.source.encoding_source, EncodingSource::Detected);

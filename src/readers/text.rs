@@ -285,10 +285,10 @@ fn join_lines(parts: &[&str]) -> String {
         .map(|p| p.trim_matches(is_blank_char))
         .filter(|p| !p.is_empty())
     {
-        if let (Some(before), Some(after)) = (out.chars().next_back(), part.chars().next()) {
-            if !(is_cjk(before) && is_cjk(after)) {
-                out.push(' ');
-            }
+        if let (Some(before), Some(after)) = (out.chars().next_back(), part.chars().next())
+            && !(is_cjk(before) && is_cjk(after))
+        {
+            out.push(' ');
         }
         out.push_str(part);
     }
@@ -464,9 +464,11 @@ fn classify(units: &[Unit]) -> Vec<Role> {
             Mark::Quote => Role::Block(BlockKind::Quote),
             Mark::Item => Role::Block(BlockKind::ListItem),
             Mark::Plain => {
-                let lonely = !candidate.get(i + 1).copied().unwrap_or(false)
-                    && !(i > 0 && candidate[i - 1])
-                    && !matches!(units.get(i + 1).map(|u| u.mark), Some(Mark::Hash(_)));
+                let next_candidate = candidate.get(i + 1).copied().unwrap_or(false);
+                let previous_candidate = i > 0 && candidate[i - 1];
+                let heading_follows =
+                    matches!(units.get(i + 1).map(|u| u.mark), Some(Mark::Hash(_)));
+                let lonely = !(next_candidate || previous_candidate || heading_follows);
                 if candidate[i] && lonely {
                     Role::Heading(2)
                 } else if quote_kind(&unit.text).is_some() {
@@ -503,8 +505,7 @@ fn quote_kind(text: &str) -> Option<char> {
         '"' => '"',
         _ => return None,
     };
-    let inner = text[open.len_utf8()..]
-        .trim_end_matches(|c: char| matches!(c, '.' | ',' | '!' | '?' | '؟'));
+    let inner = text[open.len_utf8()..].trim_end_matches(['.', ',', '!', '?', '؟']);
     let inner = inner.strip_suffix(close)?;
     (inner.chars().count() >= 2 && !inner.contains(close)).then_some(close)
 }
@@ -518,7 +519,9 @@ mod tests {
         read(&decode(text.as_bytes(), &DecodeOptions::default()).unwrap()).unwrap()
     }
 
-    fn outline(s: &TextStructure) -> Vec<(Option<String>, Vec<(BlockKind, String)>)> {
+    type Outline = Vec<(Option<String>, Vec<(BlockKind, String)>)>;
+
+    fn outline(s: &TextStructure) -> Outline {
         s.sections
             .iter()
             .map(|sec| {

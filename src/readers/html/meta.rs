@@ -167,17 +167,17 @@ pub fn declared(html: &Html) -> Declared {
             keywords.push(keyword);
         }
     }
-    if keywords.is_empty() {
-        if let Some(value) = article.and_then(|a| a.get("keywords")) {
-            let list: Vec<String> = match value {
-                Value::String(s) => s.split(',').map(clean).collect(),
-                Value::Array(items) => items.iter().filter_map(Value::as_str).map(clean).collect(),
-                _ => Vec::new(),
-            };
-            for keyword in list {
-                if !keyword.is_empty() && !keywords.contains(&keyword) {
-                    keywords.push(keyword);
-                }
+    if keywords.is_empty()
+        && let Some(value) = article.and_then(|a| a.get("keywords"))
+    {
+        let list: Vec<String> = match value {
+            Value::String(s) => s.split(',').map(clean).collect(),
+            Value::Array(items) => items.iter().filter_map(Value::as_str).map(clean).collect(),
+            _ => Vec::new(),
+        };
+        for keyword in list {
+            if !keyword.is_empty() && !keywords.contains(&keyword) {
+                keywords.push(keyword);
             }
         }
     }
@@ -352,15 +352,17 @@ fn strip_site_name(title: &str, site_name: Option<&str>) -> String {
         return title.to_string();
     };
     for separator in SEPARATORS {
-        if let Some((head, tail)) = title.rsplit_once(separator) {
-            if tail.trim().to_lowercase() == site && !head.trim().is_empty() {
-                return head.trim().to_string();
-            }
+        if let Some((head, tail)) = title.rsplit_once(separator)
+            && tail.trim().to_lowercase() == site
+            && !head.trim().is_empty()
+        {
+            return head.trim().to_string();
         }
-        if let Some((head, tail)) = title.split_once(separator) {
-            if head.trim().to_lowercase() == site && !tail.trim().is_empty() {
-                return tail.trim().to_string();
-            }
+        if let Some((head, tail)) = title.split_once(separator)
+            && head.trim().to_lowercase() == site
+            && !tail.trim().is_empty()
+        {
+            return tail.trim().to_string();
         }
     }
     title.to_string()
