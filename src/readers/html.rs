@@ -171,43 +171,6 @@ impl Page<'_> {
         let (decoded, positions, declared) = (self.decoded, self.positions, self.declared);
         let doc = Doc::new(self.html, hints);
         let containers = doc.content();
-        if let Ok(needle) = std::env::var("ARTCONV_FIND")
-            && let Some(node) = doc.nodes.iter().find(|n| {
-                n.value()
-                    .as_text()
-                    .is_some_and(|t| t.contains(needle.as_str()))
-            })
-        {
-            for a in node.ancestors() {
-                if let Some(e) = a.value().as_element() {
-                    let i = doc.idx(a);
-                    eprintln!(
-                        "  {} class={:?} id={:?} junk={} text={} ld={:.2} w={}",
-                        e.name(),
-                        e.attr("class"),
-                        e.attr("id"),
-                        doc.junk[i],
-                        doc.counts[i].text,
-                        doc.counts[i].link_density(),
-                        doc.weight[i]
-                    );
-                }
-            }
-        }
-        if std::env::var_os("ARTCONV_DEBUG").is_some() {
-            for c in &containers {
-                let e = c.value().as_element();
-                eprintln!(
-                    "container {:?} class={:?} id={:?} text={} junk={}",
-                    e.map(|e| e.name()),
-                    e.and_then(|e| e.attr("class")),
-                    e.and_then(|e| e.attr("id")),
-                    doc.counts[doc.idx(*c)].text,
-                    doc.in_junk(*c)
-                );
-            }
-        }
-
         let mut emitter = Emitter {
             doc: &doc,
             decoded,
@@ -628,20 +591,6 @@ impl<'a> Doc<'a> {
             return vec![body];
         };
         let mut top = self.nodes[top_index];
-        if std::env::var_os("ARTCONV_DEBUG").is_some() {
-            let mut all: Vec<(&usize, &f64)> = scores.iter().collect();
-            all.sort_by(|a, b| b.1.total_cmp(a.1));
-            for (i, score) in all.iter().take(8) {
-                let e = self.nodes[**i].value().as_element();
-                eprintln!(
-                    "score {score:.1} {:?} class={:?} id={:?} text={}",
-                    e.map(|e| e.name()),
-                    e.and_then(|e| e.attr("class")),
-                    e.and_then(|e| e.attr("id")),
-                    self.counts[**i].text
-                );
-            }
-        }
         let mut top_score = top_score;
 
         // Several near-best candidates under one ancestor: take the ancestor.
