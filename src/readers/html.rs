@@ -33,13 +33,13 @@
 //!    conditional cleaning). Inline markup is flattened, white space
 //!    collapsed, and `<br>` is a line break inside its paragraph.
 //!
-//! Spans: html5ever does not report source positions, so [`spans`] finds
+//! Spans: html5ever does not report source positions, so the `spans` module finds
 //! them with a tag scanner over the decoded text. A block's span covers its
 //! element from the start tag to the end tag (or, when the end tag is
 //! omitted, to the end of its content). Text that stands directly in a
 //! container has the span of that container.
 //!
-//! Metadata comes from the page's own declarations (see [`meta`]).
+//! Metadata comes from the page's own declarations (see the `meta` module).
 
 mod meta;
 mod spans;
