@@ -46,7 +46,8 @@ were still converted), 2 usage error. A closed stdout ends the run with 0.";
 
 /// Convert news articles into clean structured data.
 ///
-/// artconv reads plain-text articles in any common encoding (UTF-8, UTF-16
+/// artconv reads plain-text articles and saved HTML pages in any common
+/// encoding (UTF-8, UTF-16
 /// with or without BOM, windows-1256, ISO-8859-6, windows-1252, KOI8-R,
 /// Shift_JIS, GBK...), finds their title, lead, section headings,
 /// paragraphs, quotes and list items, language and writing direction, and

@@ -53,12 +53,25 @@ pub fn convert(bytes: &[u8], path: Option<&str>, options: &ConvertOptions) -> Re
         });
     }
     let format = options.format.resolve(bytes, path);
-    let decoded = decode::decode(bytes, &options.decode)?;
+    let mut decode_options = options.decode.clone();
+    if format == InputFormat::Html && decode_options.declared.is_none() {
+        decode_options.declared = decode::html_prescan::prescan(bytes);
+    }
+    let decoded = decode::decode(bytes, &decode_options)?;
+    let mut declared_dir = None;
     let mut article = match format {
         InputFormat::Auto | InputFormat::Text => read_text(&decoded)?,
+        InputFormat::Html => {
+            let (article, dir) = read_html(&decoded)?;
+            declared_dir = dir;
+            article
+        }
     };
     article.source = source(&decoded, path, format);
     apply_language(&mut article, options.lang.as_deref());
+    if let (Some(dir), None) = (declared_dir, &options.lang) {
+        article.dir = dir;
+    }
     article.finish();
     Ok(article)
 }
@@ -81,6 +94,30 @@ fn read_text(decoded: &Decoded) -> Result<Article> {
         source: source(decoded, None, InputFormat::Text),
         stats: Stats::default(),
     })
+}
+
+/// Reads an HTML page; also returns the direction the page declares, which
+/// wins over the direction of its text unless `--lang` is given.
+fn read_html(decoded: &Decoded) -> Result<(Article, Option<Direction>)> {
+    let page = readers::html::read(decoded)?;
+    let (title, title_span) = match page.title {
+        Some((title, span)) => (Some(title), Some(span)),
+        None => (None, None),
+    };
+    let declared_dir = page.dir_declared.then_some(page.dir);
+    let article = Article {
+        schema_version: SCHEMA_VERSION.to_string(),
+        title,
+        title_span,
+        lead: None,
+        lang: page.lang,
+        dir: page.dir,
+        sections: page.sections,
+        metadata: page.metadata,
+        source: source(decoded, None, InputFormat::Html),
+        stats: Stats::default(),
+    };
+    Ok((article, declared_dir))
 }
 
 fn source(decoded: &Decoded, path: Option<&str>, format: InputFormat) -> Source {

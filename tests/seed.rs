@@ -188,6 +188,21 @@ fn spans_point_at_the_original_bytes() {
                 let text = source_text(&block["span"]);
                 // Joined lines differ from their source only in white space.
                 let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+                if article["source"]["format"] == "html" {
+                    // An HTML span covers the element, tags included.
+                    let first_word = block["text"]
+                        .as_str()
+                        .unwrap()
+                        .split_whitespace()
+                        .next()
+                        .unwrap();
+                    assert!(
+                        text.starts_with('<') && text.contains(first_word),
+                        "{}: {text}",
+                        case.display()
+                    );
+                    continue;
+                }
                 assert_eq!(
                     squeeze(&text),
                     squeeze(block["text"].as_str().unwrap()),
