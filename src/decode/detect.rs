@@ -1093,6 +1093,19 @@ pub fn sample(bytes: &[u8]) -> Cow<'_, [u8]> {
 mod tests {
     use super::*;
 
+    /// `text` in UTF-16 of the given byte order, without a BOM.
+    fn utf16(text: &str, encoding: &'static Encoding) -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| {
+                if encoding == UTF_16LE {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                }
+            })
+            .collect()
+    }
+
     const ARABIC: &str = "شهدت العاصمة المصرية اجتماعا رفيع المستوى لبحث تثبيت وقف إطلاق النار في قطاع غزة، \
         والدفع نحو مرحلة أكثر صلابة من الهدوء. وأكدت الأطراف أهمية وجود آلية مشتركة قادرة على التدخل السريع.";
     const RUSSIAN: &str = "Москва - крупнейший город России, её политический, экономический и культурный центр. \
@@ -1228,16 +1241,7 @@ mod tests {
     fn utf16_without_bom_is_recognised_for_every_script() {
         for (text, _) in SAMPLES {
             for encoding in [UTF_16LE, UTF_16BE] {
-                let bytes: Vec<u8> = text
-                    .encode_utf16()
-                    .flat_map(|u| {
-                        if encoding == UTF_16LE {
-                            u.to_le_bytes()
-                        } else {
-                            u.to_be_bytes()
-                        }
-                    })
-                    .collect();
+                let bytes = utf16(text, encoding);
                 let decoded = crate::decode::decode(&bytes, &Default::default())
                     .unwrap_or_else(|e| panic!("{}: {e} for {text:.30}", encoding.name()));
                 assert_eq!(decoded.report.encoding, encoding, "{text:.30}");
@@ -1332,16 +1336,7 @@ mod tests {
             (UTF_16BE, ARABIC),
             (UTF_16LE, "Plain English text."),
         ] {
-            let bytes: Vec<u8> = text
-                .encode_utf16()
-                .flat_map(|u| {
-                    if encoding == UTF_16LE {
-                        u.to_le_bytes()
-                    } else {
-                        u.to_be_bytes()
-                    }
-                })
-                .collect();
+            let bytes = utf16(text, encoding);
             let (found, confidence) = utf16_without_bom(&bytes).expect("UTF-16 not recognised");
             assert_eq!(found, encoding);
             assert!(confidence > 0.8);

@@ -363,15 +363,21 @@ fn list_item_text(line: &str) -> Option<&str> {
     (!item.is_empty()).then_some(item)
 }
 
-/// Whether a line ends the way sentences end, ignoring closing quotes and
-/// brackets after the punctuation (`He left."`).
-fn ends_sentence(text: &str) -> bool {
-    let trimmed = text.trim_end_matches(|c: char| {
+/// `text` without the closing quotes, brackets and white space that may
+/// follow a sentence's final punctuation (`He left."`).
+fn without_closers(text: &str) -> &str {
+    text.trim_end_matches(|c: char| {
         matches!(
             c,
             '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '』' | '」' | '）'
         ) || is_blank_char(c)
-    });
+    })
+}
+
+/// Whether a line ends the way sentences end, ignoring closing quotes and
+/// brackets after the punctuation (`He left."`).
+fn ends_sentence(text: &str) -> bool {
+    let trimmed = without_closers(text);
     trimmed.ends_with(['.', '!', '?', '؟', '۔', '。', '…', '！', '？', '｡', '؛'])
 }
 
@@ -379,12 +385,7 @@ fn ends_sentence(text: &str) -> bool {
 /// with a question or exclamation mark or an ellipsis (`Time to act?`), so
 /// the title rule only rejects full stops.
 fn ends_statement(text: &str) -> bool {
-    let trimmed = text.trim_end_matches(|c: char| {
-        matches!(
-            c,
-            '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '』' | '」' | '）'
-        ) || is_blank_char(c)
-    });
+    let trimmed = without_closers(text);
     trimmed.ends_with(['.', '۔', '。', '｡']) && !trimmed.ends_with("...")
 }
 
