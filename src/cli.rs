@@ -209,6 +209,12 @@ pub struct Cli {
     )]
     pub csv_rows: CsvRows,
 
+    /// Prefix CSV cells that start with `=`, `+`, `-`, `@`, tab or CR with
+    /// a `'`, so a spreadsheet shows them as text instead of running them
+    /// as formulas (CSV injection). Off by default: it changes the data.
+    #[arg(long = "csv-safe")]
+    pub csv_safe: bool,
+
     /// Refuse inputs larger than this many bytes.
     #[arg(long = "max-input-size", value_name = "BYTES", default_value_t = DEFAULT_MAX_INPUT_SIZE)]
     pub max_input_size: u64,
@@ -340,6 +346,7 @@ impl Run {
                     format: self.format,
                     write: WriteOptions {
                         csv_rows: self.cli.csv_rows,
+                        csv_safe: self.cli.csv_safe,
                     },
                     jobs: self.cli.jobs.unwrap_or_else(default_jobs),
                     fail_fast: self.cli.fail_fast,

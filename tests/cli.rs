@@ -264,3 +264,39 @@ fn detect_mode_prints_one_line_per_input() {
         .stderr(predicate::str::contains("artconv: no/such/file.txt: "))
         .stdout(predicate::str::contains(SEED));
 }
+
+#[test]
+fn csv_safe_defuses_formula_cells_and_is_off_by_default() {
+    let text = "=HYPERLINK(\"http://evil.example\",\"click\")\n\n\
+                +1 prices rose, the council said on Monday.\n\n\
+                -5 degrees were measured in the valley overnight.\n\n\
+                @channel was the name of the account, officials said.\n\n\
+                Plain paragraph that starts with a letter stays as it is.\n";
+    // Every cell of every row, in order.
+    let cells = |args: &[&str]| -> Vec<String> {
+        let output = artconv()
+            .args(["-t", "csv"])
+            .args(args)
+            .write_stdin(text)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+        reader
+            .records()
+            .flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+            .collect()
+    };
+    let raw = cells(&[]);
+    assert!(raw.iter().any(|cell| cell.starts_with("=HYPERLINK")));
+    assert!(raw.iter().any(|cell| cell.starts_with("-5 degrees")));
+    let safe = cells(&["--csv-safe"]);
+    assert_eq!(raw.len(), safe.len());
+    for (raw, safe) in raw.iter().zip(&safe) {
+        if raw.starts_with(['=', '+', '-', '@']) {
+            assert_eq!(safe, &format!("'{raw}"));
+        } else {
+            assert_eq!(safe, raw);
+        }
+    }
+}

@@ -37,7 +37,16 @@ fn articles() -> Vec<Article> {
 
 fn render(article: &Article, format: OutputFormat, rows: CsvRows) -> Vec<u8> {
     let mut out = Vec::new();
-    writers::write(article, format, WriteOptions { csv_rows: rows }, &mut out).unwrap();
+    writers::write(
+        article,
+        format,
+        WriteOptions {
+            csv_rows: rows,
+            ..WriteOptions::default()
+        },
+        &mut out,
+    )
+    .unwrap();
     out
 }
 

@@ -1,6 +1,13 @@
 //! CSV (RFC 4180, UTF-8, header row) through the csv crate, which quotes
 //! every field that needs it, so any text round-trips through a CSV reader.
+//!
+//! A spreadsheet, unlike a CSV reader, runs a cell that starts with `=`,
+//! `+`, `-` or `@` as a formula (CSV or "formula" injection, OWASP). With
+//! `--csv-safe` such cells get a leading `'`, which spreadsheets read as
+//! "text follows" and hide. It is off by default because it changes the
+//! data for every other consumer.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use crate::error::{Error, Result};
@@ -57,32 +64,59 @@ fn columns(rows: CsvRows) -> &'static [&'static str] {
     }
 }
 
-/// Writes an article's rows, preceded by the header when `first`.
-pub fn write(article: &Article, rows: CsvRows, first: bool, out: &mut dyn Write) -> Result<()> {
+/// The characters that make a spreadsheet read a cell as a formula when
+/// they open it (tab and CR too: some spreadsheets skip them first).
+const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// Defuses a cell for spreadsheets (see the module documentation).
+pub fn spreadsheet_safe(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(FORMULA_STARTS) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Writes an article's rows, preceded by the header when `first`;
+/// `safe` applies [`spreadsheet_safe`] to every text cell.
+pub fn write(
+    article: &Article,
+    rows: CsvRows,
+    safe: bool,
+    first: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     if first {
         writer.write_record(columns(rows)).map_err(csv_error)?;
     }
-    let path = article.source.path.as_deref().unwrap_or("-");
-    let title = article.title.as_deref().unwrap_or("");
-    let lang = article.lang.as_deref().unwrap_or("");
+    let cell = |text| {
+        if safe {
+            spreadsheet_safe(text)
+        } else {
+            Cow::Borrowed(text)
+        }
+    };
+    let path = cell(article.source.path.as_deref().unwrap_or("-"));
+    let title = cell(article.title.as_deref().unwrap_or(""));
+    let lang = cell(article.lang.as_deref().unwrap_or(""));
     match rows {
         CsvRows::Blocks => {
             for (s, section) in article.sections.iter().enumerate() {
-                let heading = section.heading.as_deref().unwrap_or("");
+                let heading = cell(section.heading.as_deref().unwrap_or(""));
                 for (b, block) in section.blocks.iter().enumerate() {
                     writer
                         .write_record([
-                            path,
-                            title,
+                            &*path,
+                            &*title,
                             &s.to_string(),
-                            heading,
+                            &*heading,
                             &b.to_string(),
                             block.kind.as_str(),
-                            &block.text,
+                            &*cell(&block.text),
                             &block.span.start.to_string(),
                             &block.span.end.to_string(),
-                            lang,
+                            &*lang,
                         ])
                         .map_err(csv_error)?;
                 }
@@ -91,16 +125,16 @@ pub fn write(article: &Article, rows: CsvRows, first: bool, out: &mut dyn Write)
         CsvRows::Articles => {
             writer
                 .write_record([
-                    path,
-                    title,
-                    article.lead.as_deref().unwrap_or(""),
-                    lang,
+                    &*path,
+                    &*title,
+                    &*cell(article.lead.as_deref().unwrap_or("")),
+                    &*lang,
                     article.dir.as_str(),
                     &article.source.encoding,
                     &article.stats.sections.to_string(),
                     &article.stats.paragraphs.to_string(),
                     &article.stats.words.to_string(),
-                    &body_text(article),
+                    &*cell(&body_text(article)),
                 ])
                 .map_err(csv_error)?;
         }

@@ -80,6 +80,9 @@ pub enum CsvRows {
 pub struct WriteOptions {
     /// What a CSV row stands for.
     pub csv_rows: CsvRows,
+    /// Defuse CSV cells that a spreadsheet would run as formulas
+    /// (`--csv-safe`).
+    pub csv_safe: bool,
 }
 
 /// Writes articles to one stream in one format.
@@ -117,7 +120,13 @@ impl<W: Write> Sink<W> {
         match self.format {
             OutputFormat::Json => json::write_pretty(article, self.many, first, &mut self.out)?,
             OutputFormat::Jsonl => json::write_line(article, &mut self.out)?,
-            OutputFormat::Csv => csv::write(article, self.options.csv_rows, first, &mut self.out)?,
+            OutputFormat::Csv => csv::write(
+                article,
+                self.options.csv_rows,
+                self.options.csv_safe,
+                first,
+                &mut self.out,
+            )?,
             OutputFormat::Xml => xml::write(article, self.many, first, &mut self.out)?,
             OutputFormat::Md => markdown::write(article, first, &mut self.out)?,
         }
