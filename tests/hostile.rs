@@ -34,6 +34,11 @@ fn cases() -> Vec<Case> {
     nul_laden.extend(b"\0\0");
     let one_line = "word ".repeat(10_000_000); // 50 MB, no line break
     let million = "word\n\n".repeat(1_000_000);
+    let deep_html = deep_html(100_000);
+    let unclosed_html = format!(
+        "<!DOCTYPE html><html><body>{}",
+        "<div><p><b><i><span><table><tr><td>Unclosed text. ".repeat(20_000)
+    );
     vec![
         Case {
             name: "empty",
@@ -134,6 +139,20 @@ fn cases() -> Vec<Case> {
             message: "larger than the limit of 10 bytes",
         },
         Case {
+            name: "HTML nested 100,000 deep",
+            bytes: deep_html.into_bytes(),
+            args: &[],
+            code: 0,
+            message: "",
+        },
+        Case {
+            name: "HTML with 160,000 unclosed tags",
+            bytes: unclosed_html.into_bytes(),
+            args: &[],
+            code: 0,
+            message: "",
+        },
+        Case {
             name: "control and bidi characters in text",
             bytes: "Title \u{202e}evil\n\nText \u{1b}[31mred\u{7} \u{fffe}\u{ffff} \u{2028} end.\n"
                 .into(),
@@ -142,6 +161,32 @@ fn cases() -> Vec<Case> {
             message: "",
         },
     ]
+}
+
+/// A page whose only paragraph sits `depth` `<div>`s deep.
+fn deep_html(depth: usize) -> String {
+    format!(
+        "<!DOCTYPE html><html><head><title>Deep page</title></head><body>{}\
+         <p>The deepest paragraph of the page, with enough words to be content.</p>{}\
+         </body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    )
+}
+
+/// The tree builder's scope checks are linear in the depth, so without a
+/// bound this page took many minutes; with it the text is still extracted.
+#[test]
+fn deeply_nested_html_is_flattened_not_lost() {
+    artconv()
+        .args(["-f", "html", "-t", "jsonl"])
+        .write_stdin(deep_html(100_000))
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "The deepest paragraph of the page, with enough words to be content.",
+        ));
 }
 
 /// Runs one case through a file and checks the promise for every format.

@@ -42,6 +42,7 @@
 //! Metadata comes from the page's own declarations (see the `meta` module).
 
 mod meta;
+mod nesting;
 mod spans;
 
 use std::collections::HashMap;
@@ -77,7 +78,10 @@ pub struct HtmlStructure {
 ///
 /// [`Error::Empty`] when the page has neither a title nor any text.
 pub fn read(decoded: &Decoded) -> Result<HtmlStructure> {
-    let text = decoded.text.as_str();
+    // Blanking deep tags keeps every offset, so spans still point into
+    // the decoded text.
+    let limited = nesting::limit_nesting(&decoded.text);
+    let text = &*limited;
     let html = Html::parse_document(text);
     let positions = spans::Positions::new(text, &html);
     let declared = meta::declared(&html);

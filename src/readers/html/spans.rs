@@ -22,15 +22,15 @@ use scraper::{Html, Node};
 
 /// One tag of the source, as decoded byte offsets.
 #[derive(Debug, Clone)]
-struct Tag {
+pub(super) struct Tag {
     /// Lower-case tag name.
-    name: String,
+    pub(super) name: String,
     /// Whether this is an end tag (`</name>`).
-    end_tag: bool,
+    pub(super) end_tag: bool,
     /// Offset of `<`.
-    start: usize,
+    pub(super) start: usize,
     /// Offset after `>`.
-    end: usize,
+    pub(super) end: usize,
 }
 
 /// Start and end (decoded byte offsets) of the elements of a document.
@@ -201,7 +201,7 @@ const RAW_TEXT: &[&str] = &[
 ];
 
 /// Every tag of `text`, in source order.
-fn scan(text: &str) -> Vec<Tag> {
+pub(super) fn scan(text: &str) -> Vec<Tag> {
     let bytes = text.as_bytes();
     let mut tags = Vec::new();
     let mut at = 0;
