@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every target for SECONDS (default 600) one after another and prints
+# the line libFuzzer ends with (executions, rate) for runs.md.
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds=${1:-600}
+./seed-corpora.sh
+export RUSTC_BOOTSTRAP=1
+cargo fuzz build -O
+for target in decode text html convert; do
+    log="artifacts/$target.log"
+    mkdir -p artifacts
+    status=0
+    cargo fuzz run -O "$target" -- -max_total_time="$seconds" -timeout=10 \
+        -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1 || status=$?
+    execs=$(grep -m1 '^stat::number_of_executed_units' "$log" | awk '{print $2}')
+    echo "$target: exit $status, ${execs:-?} executions in ${seconds} s"
+done
