@@ -182,7 +182,8 @@ pub struct Cli {
 
     /// Only detect: print one line per input (tab-separated: path, encoding,
     /// confidence, how it was decided, format, language), or JSON Lines with
-    /// `-t json`/`-t jsonl`. Nothing is converted.
+    /// `-t json`/`-t jsonl`. Nothing is converted. An input that is not text
+    /// gets format `binary`, no encoding, and exit status 1.
     #[arg(long)]
     pub detect: bool,
 

@@ -31,7 +31,8 @@ pub struct DetectReport {
     pub confidence: f64,
     /// Which rule decided: `bom`, `forced`, `declared` or `detected`.
     pub how: Option<&'static str>,
-    /// The reader that would run (`text` for now).
+    /// The reader that would run (`text`, `html`...), or `binary` for an
+    /// input refused as not text.
     pub format: &'static str,
     /// BCP 47 tag of the text's language, when it can be told.
     pub language: Option<String>,
@@ -78,7 +79,13 @@ pub fn report(path: Option<&str>, bytes: &[u8], options: &ConvertOptions) -> Det
                 None => lang::detect_language(&decoded.text),
             };
         }
-        Err(error) => report.error = Some(error.to_string()),
+        Err(error) => {
+            // As `file -i` says `charset=binary`: no reader would run.
+            if matches!(error, crate::Error::Binary(_)) {
+                report.format = "binary";
+            }
+            report.error = Some(error.to_string());
+        }
     }
     report
 }
@@ -159,9 +166,10 @@ mod tests {
         let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(value["path"], serde_json::Value::Null);
         assert_eq!(value["encoding"], serde_json::Value::Null);
+        assert_eq!(value["format"], "binary");
         let mut tsv = Vec::new();
         write_tsv(&report, &mut tsv).unwrap();
-        assert_eq!(String::from_utf8(tsv).unwrap(), "-\t-\t0.000\t-\ttext\t-\n");
+        assert_eq!(String::from_utf8(tsv).unwrap(), "-\t-\t0.000\t-\tbinary\t-\n");
     }
 
     #[test]
