@@ -149,7 +149,8 @@ pub struct Cli {
 
     /// Write one JSON line per input to FILE: {"path", "output", "encoding",
     /// "format", "status", "error", "bytes"}, with status `converted`,
-    /// `skipped` or `failed` (`format` is the input format detected).
+    /// `skipped` or `failed` (`format` is the input format detected). A
+    /// report inside a walked folder is not converted.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 
@@ -495,6 +496,7 @@ impl Run {
                 .out_dir
                 .as_ref()
                 .and_then(|dir| fs::canonicalize(dir).ok()),
+            skip_file: self.cli.report.clone(),
         };
         let found = batch::discover(&named, &options)?;
         if found.inputs.is_empty() && found.problems.is_empty() && !self.cli.quiet {
