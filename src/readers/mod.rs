@@ -18,9 +18,8 @@ pub enum InputFormat {
     Text,
     /// An HTML page: the main content is extracted, boilerplate left out.
     Html,
-    /// Map mode: JSON Lines records `{"id", "path"?, "content_base64" |
-    /// "content"}` on standard input, one JSON line out per record (see
-    /// `crate::envelope`). Each document inside is read as `auto`.
+    /// Map mode: JSON Lines records on standard input, one JSON line out
+    /// per record; each document inside is read as `auto`.
     Envelope,
 }
 
