@@ -216,6 +216,19 @@ pub struct DiscoverOptions {
     /// A folder the walk never enters (the `--out-dir`, so that a second
     /// run does not convert the first run's outputs).
     pub prune: Option<PathBuf>,
+    /// A file that folders and lists never bring (the `--report` file, so
+    /// that a second run does not convert the first run's report).
+    pub skip_file: Option<PathBuf>,
+}
+
+impl DiscoverOptions {
+    /// Whether `path` is the file to leave out: compared by name first, so
+    /// that only a file of the same name costs a look at the disk.
+    fn skips(&self, path: &Path) -> bool {
+        self.skip_file
+            .as_deref()
+            .is_some_and(|skip| skip.file_name() == path.file_name() && same_file(path, skip))
+    }
 }
 
 /// What [`discover`] found.
@@ -289,7 +302,7 @@ pub fn discover(named: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
                 if options.recursive {
                     walk(&path, options, &mut found);
                 }
-            } else if options.filter.accepts_file(&path) {
+            } else if options.filter.accepts_file(&path) && !options.skips(&path) {
                 found.inputs.push(Input::file(path));
             }
         }
@@ -360,7 +373,7 @@ fn walk(root: &Path, options: &DiscoverOptions, found: &mut Discovered) {
                     continue;
                 }
                 let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                if options.filter.accepts_file(relative) {
+                if options.filter.accepts_file(relative) && !options.skips(entry.path()) {
                     found.inputs.push(Input::File {
                         path: entry.path().to_path_buf(),
                         base: root.to_path_buf(),
@@ -643,10 +656,15 @@ impl AtomicFile {
             std::process::id(),
             TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
+        // Created and registered under the lock, so that an interrupt sees
+        // every temporary file that exists (see `remove_temps_on_signal`).
+        let mut live = live_temps();
         let file = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&temp)?;
+        live.push(temp.clone());
+        drop(live);
         Ok(AtomicFile {
             path: path.to_path_buf(),
             temp,
@@ -670,7 +688,10 @@ impl AtomicFile {
         if let Some(mut file) = self.file.take() {
             file.flush()?;
         }
+        let mut live = live_temps();
         fs::rename(&self.temp, &self.path)?;
+        live.retain(|temp| *temp != self.temp);
+        drop(live);
         // Renamed: nothing left for Drop to clean.
         self.temp = PathBuf::new();
         Ok(())
@@ -681,9 +702,44 @@ impl Drop for AtomicFile {
     fn drop(&mut self) {
         self.file.take();
         if !self.temp.as_os_str().is_empty() {
+            let mut live = live_temps();
             let _ = fs::remove_file(&self.temp);
+            live.retain(|temp| *temp != self.temp);
         }
     }
+}
+
+/// The temporary files of the [`AtomicFile`]s not yet committed or dropped.
+static LIVE_TEMPS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live_temps() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    LIVE_TEMPS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Makes Ctrl-C (SIGINT), SIGTERM and SIGHUP remove the temporary files of
+/// the outputs being written, then exit with status 130.
+///
+/// Drop does that on every other path, but a signal ends the process
+/// without running destructors, which left `.*.artconv-*.tmp` files beside
+/// the outputs. The handler runs on a thread of its own (ctrlc), takes the
+/// registry's lock — so no file is being created or renamed meanwhile —
+/// and exits while holding it. Installed once, only by runs that write
+/// files.
+pub fn remove_temps_on_signal() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let installed = ctrlc::set_handler(|| {
+            let live = live_temps();
+            for temp in live.iter() {
+                let _ = fs::remove_file(temp);
+            }
+            eprintln!("artconv: interrupted; unfinished outputs removed");
+            std::process::exit(130);
+        });
+        // Without the handler a signal still stops the run; only the
+        // clean-up is lost, which is not worth refusing to run.
+        drop(installed);
+    });
 }
 
 /// When to draw the progress bar (`--progress`).
@@ -1005,6 +1061,9 @@ pub fn run(
     options: &BatchOptions,
 ) -> i32 {
     let started = Instant::now();
+    if options.report.is_some() || !matches!(destination, Destination::Stdout) {
+        remove_temps_on_signal();
+    }
     let report = match &options.report {
         Some(path) => match AtomicFile::create(path) {
             Ok(file) => Some(file),

@@ -17,6 +17,7 @@ use crate::batch::{
 };
 use crate::decode::{self, DecodeOptions};
 use crate::detect_report;
+use crate::envelope::{self, MapOptions};
 use crate::pipeline::{ConvertOptions, DEFAULT_MAX_INPUT_SIZE};
 use crate::readers::InputFormat;
 use crate::writers::{CsvRows, OutputFormat, WriteOptions};
@@ -40,6 +41,7 @@ Examples:
   artconv -r corpus -t jsonl > corpus.jsonl
   artconv -r corpus --out-dir out -t json --skip-existing --report report.jsonl
   find corpus -name '*.txt' -print0 | artconv --files-from - -0 -t csv
+  artconv -f envelope < records.jsonl > articles.jsonl    map mode (Spark's RDD.pipe)
 
 Exit status: 0 all inputs converted, 1 at least one input failed (the others
 were still converted), 2 usage error. A closed stdout ends the run with 0.";
@@ -147,7 +149,8 @@ pub struct Cli {
 
     /// Write one JSON line per input to FILE: {"path", "output", "encoding",
     /// "format", "status", "error", "bytes"}, with status `converted`,
-    /// `skipped` or `failed` (`format` is the input format detected).
+    /// `skipped` or `failed` (`format` is the input format detected). A
+    /// report inside a walked folder is not converted.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 
@@ -162,6 +165,15 @@ pub struct Cli {
     pub to: Option<OutputFormat>,
 
     /// Input format; `auto` decides by content, then by extension.
+    ///
+    /// `envelope` is map mode, for Spark's `RDD.pipe` and `parallel
+    /// --pipepart`: standard input holds one JSON record per line,
+    /// {"id", "path"?, "content_base64" or "content"}, and standard output
+    /// gets one JSON line per record, in order: {"id", "path", "article"}
+    /// or {"id", "path", "error": {"kind", "message"}}. A document that
+    /// fails is an error record (exit 0); a line that is not a record stops
+    /// the run (exit 1). Blank lines are skipped. `path` helps sniffing and
+    /// is recorded in `source.path`; --max-input-size applies per record.
     #[arg(
         short = 'f',
         long = "from",
@@ -304,6 +316,13 @@ impl Run {
                 ));
             }
         }
+        if cli.from == InputFormat::Envelope
+            && let Some(flag) = envelope_conflict(&cli)
+        {
+            return Err(format!(
+                "-f envelope reads records on standard input and writes JSON Lines to standard output; {flag} cannot be used with it"
+            ));
+        }
         let convert = ConvertOptions {
             format: cli.from,
             decode: DecodeOptions {
@@ -330,6 +349,9 @@ impl Run {
                 }
             }
             return EXIT_OK;
+        }
+        if self.cli.from == InputFormat::Envelope {
+            return self.map();
         }
         match self.plan() {
             Ok((found, destination)) => {
@@ -433,6 +455,35 @@ impl Run {
         }
     }
 
+    /// `-f envelope`: map mode on standard input and output.
+    fn map(&self) -> i32 {
+        let options = MapOptions {
+            convert: self.convert.clone(),
+            jobs: self.cli.jobs.unwrap_or_else(default_jobs),
+        };
+        let started = std::time::Instant::now();
+        let out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+        match envelope::run(io::stdin(), out, &options) {
+            Ok(summary) => {
+                if self.cli.verbose {
+                    eprintln!(
+                        "artconv: {} record(s), {} converted, {} failed in {:.2} s",
+                        summary.records,
+                        summary.records - summary.failed,
+                        summary.failed,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                EXIT_OK
+            }
+            Err(error) if error.is_closed_pipe() => EXIT_OK,
+            Err(error) => {
+                eprintln!("artconv: {}", escape_for_terminal(&error.to_string()));
+                EXIT_FAILED
+            }
+        }
+    }
+
     /// Finds the inputs and where their outputs go; refuses, before
     /// anything is written, what cannot work.
     fn plan(&self) -> Result<(Discovered, Destination), String> {
@@ -453,6 +504,7 @@ impl Run {
                 .out_dir
                 .as_ref()
                 .and_then(|dir| fs::canonicalize(dir).ok()),
+            skip_file: self.cli.report.clone(),
         };
         let found = batch::discover(&named, &options)?;
         if found.inputs.is_empty() && found.problems.is_empty() && !self.cli.quiet {
@@ -475,6 +527,35 @@ impl Run {
         };
         Ok((found, destination))
     }
+}
+
+/// The first flag given that map mode cannot honour: it reads records from
+/// standard input only and writes JSON Lines to standard output only.
+fn envelope_conflict(cli: &Cli) -> Option<&'static str> {
+    let stdin_only = cli.inputs.iter().all(|p| p.as_os_str() == "-") && cli.inputs.len() <= 1;
+    [
+        (!stdin_only, "an input path"),
+        (cli.recursive, "-r"),
+        (cli.files_from.is_some(), "--files-from"),
+        (
+            !cli.include.is_empty() || !cli.exclude.is_empty(),
+            "--include/--exclude",
+        ),
+        (cli.out_dir.is_some(), "--out-dir"),
+        (cli.output.is_some(), "-o"),
+        (cli.detect, "--detect"),
+        (cli.report.is_some(), "--report"),
+        (cli.fail_fast, "--fail-fast"),
+        (
+            !matches!(
+                cli.to,
+                None | Some(OutputFormat::Json | OutputFormat::Jsonl)
+            ),
+            "-t other than json or jsonl",
+        ),
+    ]
+    .into_iter()
+    .find_map(|(given, flag)| given.then_some(flag))
 }
 
 /// `--jobs`: a positive count.

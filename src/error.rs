@@ -43,3 +43,21 @@ pub enum Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A short, stable name for the kind of failure (`not_text`, `empty`,
+    /// `too_large`...), for machines: map mode writes it into error records
+    /// so that a pipeline can count or filter failures without parsing
+    /// messages meant for people.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Malformed { .. } => "malformed",
+            Error::Binary(_) => "not_text",
+            Error::Empty => "empty",
+            Error::TooLarge { .. } => "too_large",
+            Error::Io(_) => "io",
+            Error::Write(_) => "write",
+            Error::Serialize(_) => "internal",
+        }
+    }
+}

@@ -13,6 +13,8 @@
 //! * [`model`]: the versioned article model, the contract between the two.
 //! * [`writers`]: one module per output format, each consuming only the model.
 //! * [`pipeline`]: the order of the stages for one input.
+//! * [`batch`] and [`envelope`]: many inputs, as files or as JSON Lines
+//!   records (map mode).
 //!
 //! ```
 //! let options = artconv::ConvertOptions::default();
@@ -24,6 +26,7 @@ pub mod batch;
 pub mod cli;
 pub mod decode;
 pub mod detect_report;
+pub mod envelope;
 pub mod error;
 pub mod lang;
 pub mod model;

@@ -60,7 +60,7 @@ pub fn convert(bytes: &[u8], path: Option<&str>, options: &ConvertOptions) -> Re
     let decoded = decode::decode(bytes, &decode_options)?;
     let mut declared_dir = None;
     let mut article = match format {
-        InputFormat::Auto | InputFormat::Text => read_text(&decoded)?,
+        InputFormat::Auto | InputFormat::Envelope | InputFormat::Text => read_text(&decoded)?,
         InputFormat::Html => {
             let (article, dir) = read_html(&decoded)?;
             declared_dir = dir;

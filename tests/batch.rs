@@ -539,3 +539,85 @@ fn progress_always_draws_even_on_a_pipe_and_never_pollutes_stdout() {
         .assert()
         .stderr("");
 }
+
+#[test]
+fn a_report_inside_a_walked_folder_is_not_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(&d.join("c/a.txt"), article(1));
+    write(&d.join("c/b.txt"), article(2));
+    for _ in 0..2 {
+        let out =
+            stdout_of(artconv(d).args(["-r", "c", "-t", "jsonl", "--report", "c/report.jsonl"]));
+        assert_eq!(paths_of_jsonl(&out), ["c/a.txt", "c/b.txt"]);
+    }
+    let report = fs::read_to_string(d.join("c/report.jsonl")).unwrap();
+    assert_eq!(report.lines().count(), 2, "{report}");
+    // Listed by --files-from too.
+    write(&d.join("list"), "c/a.txt\nc/report.jsonl\n");
+    let out = stdout_of(artconv(d).args([
+        "--files-from",
+        "list",
+        "-t",
+        "jsonl",
+        "--report",
+        "c/report.jsonl",
+    ]));
+    assert_eq!(paths_of_jsonl(&out), ["c/a.txt"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_batch_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for n in 0..400 {
+        write(&d.join(format!("c/{n:03}.txt")), article(n).repeat(300));
+    }
+    let child = StdCommand::new(assert_cmd::cargo::cargo_bin("artconv"))
+        .args([
+            "-r",
+            "c",
+            "--out-dir",
+            "out",
+            "-j",
+            "2",
+            "--report",
+            "r.jsonl",
+        ])
+        .current_dir(d)
+        .env_clear()
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first outputs, then interrupt as Ctrl-C would.
+    let started = std::time::Instant::now();
+    while tree(&d.join("out")).len() < 3 && started.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let killed = StdCommand::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let leftovers: Vec<String> = tree(d)
+        .into_iter()
+        .filter(|p| p.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert!(
+        !d.join("r.jsonl").exists(),
+        "an interrupted report is not committed"
+    );
+    for path in tree(&d.join("out")) {
+        let json = fs::read_to_string(d.join("out").join(&path)).unwrap();
+        serde_json::from_str::<serde_json::Value>(&json).expect("outputs are whole");
+    }
+}

@@ -18,6 +18,9 @@ pub enum InputFormat {
     Text,
     /// An HTML page: the main content is extracted, boilerplate left out.
     Html,
+    /// Map mode: JSON Lines records on standard input, one JSON line out
+    /// per record; each document inside is read as `auto`.
+    Envelope,
 }
 
 /// How far into the input content sniffing looks.
@@ -68,6 +71,7 @@ impl InputFormat {
             InputFormat::Auto => "auto",
             InputFormat::Text => "text",
             InputFormat::Html => "html",
+            InputFormat::Envelope => "envelope",
         }
     }
 
@@ -79,7 +83,8 @@ impl InputFormat {
         match self {
             InputFormat::Text => InputFormat::Text,
             InputFormat::Html => InputFormat::Html,
-            InputFormat::Auto => {
+            // The documents inside envelopes are sniffed one by one.
+            InputFormat::Auto | InputFormat::Envelope => {
                 if looks_like_html(bytes) || has_html_extension(path) {
                     InputFormat::Html
                 } else {
