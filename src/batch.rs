@@ -988,9 +988,10 @@ fn converted(input: &Input, output: Option<&Path>, source: &Source) -> Outcome {
     }
 }
 
-fn convert_one(input: &Input, options: &ConvertOptions) -> Result<Article, Error> {
+/// One input's articles: one for most formats, several for JSON Lines.
+fn convert_one(input: &Input, options: &ConvertOptions) -> Result<Vec<Article>, Error> {
     let bytes = input.read(options.max_input_size)?;
-    pipeline::convert(&bytes, input.source_path().as_deref(), options)
+    pipeline::convert_all(&bytes, input.source_path().as_deref(), options)
 }
 
 /// Converts every input to `destination`; returns the exit status.
@@ -1102,13 +1103,18 @@ fn stream<W: Write>(
             let mut tally = console.borrow_mut();
             let input = &inputs[index];
             match result {
-                Ok(article) => {
-                    tally.warn(input, &article.source);
-                    if let Err(error) = sink.write(&article) {
-                        end = output_failed(&tally, target, error);
-                        return Flow::Stop;
+                Ok(articles) => {
+                    let Some(first) = articles.first() else {
+                        return Flow::Continue;
+                    };
+                    tally.warn(input, &first.source);
+                    for article in &articles {
+                        if let Err(error) = sink.write(article) {
+                            end = output_failed(&tally, target, error);
+                            return Flow::Stop;
+                        }
                     }
-                    tally.record(converted(input, target, &article.source));
+                    tally.record(converted(input, target, &first.source));
                     Flow::Continue
                 }
                 Err(error) => {
@@ -1216,11 +1222,11 @@ fn to_dir(inputs: &[Input], outputs: &[PathBuf], tally: &mut Tally<'_>) -> End {
             if options.skip_existing && is_up_to_date(input, output) {
                 return Ok(Written::Skipped);
             }
-            let article = convert_one(input, &options.convert)?;
+            let mut articles = convert_one(input, &options.convert)?;
             let mut file = AtomicFile::create(output).map_err(Error::Write)?;
-            crate::writers::write(&article, options.format, options.write, file.writer())?;
+            crate::writers::write_all(&articles, options.format, options.write, file.writer())?;
             file.commit().map_err(Error::Write)?;
-            Ok(Written::Converted(article.source))
+            Ok(Written::Converted(articles.swap_remove(0).source))
         },
         |index, result: Result<Written, Error>| {
             let mut tally = tally.borrow_mut();

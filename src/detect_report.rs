@@ -31,7 +31,7 @@ pub struct DetectReport {
     pub confidence: f64,
     /// Which rule decided: `bom`, `forced`, `declared` or `detected`.
     pub how: Option<&'static str>,
-    /// The reader that would run (`text` for now).
+    /// The reader that would run (`text`, `html`, `markdown`, `json`, `xml`).
     pub format: &'static str,
     /// BCP 47 tag of the text's language, when it can be told.
     pub language: Option<String>,

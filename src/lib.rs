@@ -33,4 +33,4 @@ pub mod writers;
 
 pub use error::{Error, Result};
 pub use model::Article;
-pub use pipeline::{ConvertOptions, convert};
+pub use pipeline::{ConvertOptions, convert, convert_all};
