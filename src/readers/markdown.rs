@@ -96,7 +96,7 @@ pub fn read(decoded: &Decoded) -> Result<MarkdownDoc> {
                 .map(|(kind, text, range)| Block {
                     kind,
                     text,
-                    span: span(range),
+                    span: span(with_indentation(decoded.text.as_str(), range)),
                 })
                 .collect(),
         })
@@ -105,6 +105,19 @@ pub fn read(decoded: &Decoded) -> Result<MarkdownDoc> {
         return Err(Error::Empty);
     }
     Ok(doc)
+}
+
+/// The range moved back over the spaces or tabs that start its line: an
+/// indented code block's marker is its indentation.
+fn with_indentation(text: &str, range: Range<usize>) -> Range<usize> {
+    let before = &text[..range.start];
+    let indent = before.len() - before.trim_end_matches([' ', '\t']).len();
+    let start = range.start - indent;
+    if start == 0 || text[..start].ends_with(['\n', '\r']) {
+        start..range.end
+    } else {
+        range
+    }
 }
 
 /// `end` moved back over trailing white space, so that spans end at the
