@@ -98,18 +98,21 @@ impl InputFormat {
     /// The reader that runs and why: a forced format as given; `auto` by
     /// content first (an HTML doctype or tag, an XML prolog or artconv's
     /// XML root, a JSON object carrying `schema_version`, Markdown
-    /// markers — weak ones give way to a `.txt` name), then by extension,
-    /// else plain text.
+    /// markers; weak evidence gives way to a name that says another
+    /// format), then by extension, else plain text.
     pub fn decide(self, bytes: &[u8], path: Option<&str>) -> (InputFormat, FormatSource) {
         if self != InputFormat::Auto {
             return (self, FormatSource::Forced);
+        }
+        if sniff::is_artconv_xml(&sniff_head(bytes)) {
+            return (InputFormat::Xml, FormatSource::Content);
         }
         if looks_like_html(bytes) {
             return (InputFormat::Html, FormatSource::Content);
         }
         let by_name = sniff::by_extension(path);
         match sniff::by_content(bytes) {
-            Some((_, sniff::Evidence::Weak)) if by_name == Some(InputFormat::Text) => {}
+            Some((format, sniff::Evidence::Weak)) if by_name.is_some_and(|n| n != format) => {}
             Some((format, _)) => return (format, FormatSource::Content),
             None => {}
         }

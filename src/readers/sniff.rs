@@ -9,7 +9,7 @@
 //! per-line text pasted from the web into single paragraphs. So Markdown
 //! needs front matter, a closed code fence, or two independent markers;
 //! and those markers alone (no front matter, no fence) do not overrule a
-//! name that says plain text (`.txt`).
+//! name that says another format (`.txt` among them).
 
 use super::{InputFormat, head_of, root_name, skip_prolog, sniff_head};
 
@@ -22,7 +22,9 @@ pub enum Evidence {
     /// Markup that only that format has: an XML root, `schema_version`,
     /// front matter, a code fence.
     Strong,
-    /// Markdown markers that a plain-text article could also hold.
+    /// Markdown markers that a plain-text article could also hold, or an
+    /// XML prolog before a root that is not artconv's: a file name that
+    /// names another format wins over them.
     Weak,
 }
 
@@ -30,8 +32,11 @@ pub enum Evidence {
 /// before, by [`super::looks_like_html`]).
 pub fn by_content(bytes: &[u8]) -> Option<(InputFormat, Evidence)> {
     let head = sniff_head(bytes);
-    if looks_like_xml(&head) {
+    if is_artconv_xml(&head) {
         return Some((InputFormat::Xml, Evidence::Strong));
+    }
+    if has_prolog(&head) {
+        return Some((InputFormat::Xml, Evidence::Weak));
     }
     if looks_like_artconv_json(&head) {
         return Some((InputFormat::Json, Evidence::Strong));
@@ -64,13 +69,24 @@ pub fn by_extension(path: Option<&str>) -> Option<InputFormat> {
     }
 }
 
-/// An XML prolog (whatever the root, unless it is XHTML, which HTML
-/// sniffing took), or artconv's `<article>`/`<articles>` root.
-fn looks_like_xml(head: &[u8]) -> bool {
-    let Some((prolog, rest)) = skip_prolog(head) else {
+/// An XML prolog, whatever the root (XHTML was taken by HTML sniffing).
+/// Weak evidence: an RSS feed saved as `.html` goes by its name.
+fn has_prolog(head: &[u8]) -> bool {
+    skip_prolog(head).is_some_and(|(prolog, _)| prolog)
+}
+
+/// artconv's `<article>` or `<articles>` root with its `schema_version`
+/// attribute, even without a prolog: tested before HTML, where
+/// `<article>` is a common first tag.
+pub fn is_artconv_xml(head: &[u8]) -> bool {
+    let Some((_, rest)) = skip_prolog(head) else {
         return false;
     };
-    prolog || matches!(root_name(rest), Some(b"article" | b"articles"))
+    if !matches!(root_name(rest), Some(b"article" | b"articles")) {
+        return false;
+    }
+    let tag_end = memchr::memchr(b'>', rest).unwrap_or(rest.len());
+    memchr::memmem::find(&rest[..tag_end], b"schema_version").is_some()
 }
 
 /// A JSON object (or an array of them) that carries `schema_version`
@@ -83,12 +99,6 @@ fn looks_like_artconv_json(head: &[u8]) -> bool {
         _ => false,
     };
     opens && memchr::memmem::find(rest, b"\"schema_version\"").is_some()
-}
-
-/// Whether the start of a document reads as Markdown (see
-/// [`markdown_evidence`]).
-pub fn looks_like_markdown(head: &[u8]) -> bool {
-    markdown_evidence(head).is_some()
 }
 
 /// Markdown markers: front matter or a closed code fence (strong), or at
@@ -217,6 +227,14 @@ mod tests {
             InputFormat::Xml
         );
         assert_eq!(auto(b"<articles schema_version=\"1\">"), InputFormat::Xml);
+        assert_eq!(
+            auto(b"<article schema_version=\"1\" dir=\"ltr\">"),
+            InputFormat::Xml
+        );
+        assert_eq!(
+            auto(b"<article class=\"story\"><p>Hi</p>"),
+            InputFormat::Html
+        );
         assert_eq!(auto(b"<?xml version=\"1.0\"?><feed>"), InputFormat::Xml);
     }
 
@@ -278,6 +296,15 @@ mod tests {
         assert_eq!(
             InputFormat::Auto.decide(weak, Some("a")),
             (InputFormat::Markdown, Content)
+        );
+        let feed = b"<?xml version=\"1.0\"?><rss>";
+        assert_eq!(
+            InputFormat::Auto.decide(feed, Some("feed.html")),
+            (InputFormat::Html, Extension)
+        );
+        assert_eq!(
+            InputFormat::Auto.decide(feed, None),
+            (InputFormat::Xml, Content)
         );
         let fenced = b"Intro.\n\n```\ncode\n```\n";
         assert_eq!(

@@ -33,6 +33,7 @@ pub fn read(decoded: &Decoded) -> Result<Vec<Article>> {
     let mut xml = Xml {
         text: &decoded.text,
         reader: Reader::from_str(&decoded.text),
+        last_start: 0,
     };
     let articles = match xml.next()? {
         Markup::Start(name, attributes) if name == "article" => {
@@ -97,6 +98,8 @@ enum Markup {
 struct Xml<'a> {
     text: &'a str,
     reader: Reader<&'a [u8]>,
+    /// Where the last event started (after white space): where errors point.
+    last_start: usize,
 }
 
 fn check_version(attributes: &[(String, String)]) -> Result<()> {
@@ -128,7 +131,7 @@ impl Xml<'_> {
     }
 
     fn here(&self, message: String) -> Error {
-        self.error(self.reader.buffer_position(), message)
+        self.error(self.last_start as u64, message)
     }
 
     fn unexpected(&self, found: &Markup, expected: &str) -> Error {
@@ -141,12 +144,13 @@ impl Xml<'_> {
     }
 
     fn raw_event(&mut self) -> Result<Event<'_>> {
-        let before = self.reader.buffer_position() as usize;
+        let before = (self.reader.buffer_position() as usize).min(self.text.len());
+        self.last_start =
+            before + self.text[before..].len() - self.text[before..].trim_start().len();
         let event = self.reader.read_event();
         match event {
             Ok(Event::DocType(_)) => Err(self.error(
-                (before + self.text[before..].len() - self.text[before..].trim_start().len())
-                    as u64,
+                self.last_start as u64,
                 "a document type declaration (DOCTYPE) is refused: artconv's XML has none and no entity is ever expanded".into(),
             )),
             Ok(event) => Ok(event),
