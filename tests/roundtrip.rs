@@ -368,3 +368,50 @@ proptest! {
         check_round_trips(&article);
     }
 }
+
+/// One input of JSON Lines holds several articles: the command line frames
+/// them as one document for `-t json` (an array) and `-t xml` (an
+/// `<articles>` root), in a single output file too.
+#[test]
+fn one_json_lines_input_gives_a_framed_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs: Vec<String> = fixture_cases()
+        .iter()
+        .take(3)
+        .map(|case| relative(&case_input(case)))
+        .collect();
+    let jsonl = common::artconv()
+        .args(&inputs)
+        .args(["-t", "jsonl", "-q"])
+        .output()
+        .unwrap();
+    assert!(jsonl.status.success());
+    let path = dir.path().join("three.jsonl");
+    std::fs::write(&path, &jsonl.stdout).unwrap();
+    let json = common::artconv()
+        .arg(&path)
+        .args(["-t", "json"])
+        .output()
+        .unwrap();
+    assert!(json.status.success());
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value.as_array().map(Vec::len), Some(3));
+    let out = dir.path().join("three.xml");
+    let xml = common::artconv()
+        .arg(&path)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(xml.status.success());
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(xml.matches("<article ").count(), 3);
+    assert!(xml.contains("<articles schema_version=\"1\">"));
+    // And back: the XML gives the same three lines of JSON.
+    let back = common::artconv()
+        .arg(&out)
+        .args(["-t", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(back.stdout, jsonl.stdout);
+}
