@@ -123,7 +123,11 @@ fn with_indentation(text: &str, range: Range<usize>) -> Range<usize> {
 /// `end` moved back over trailing white space, so that spans end at the
 /// last visible character as the text reader's do.
 fn trim_end(text: &str, start: usize, end: usize) -> usize {
-    start + text[start..end].trim_end().len()
+    // Only what CommonMark counts as white space: a trailing U+00A0 is text.
+    start
+        + text[start..end]
+            .trim_end_matches([' ', '\t', '\n', '\r'])
+            .len()
 }
 
 /// The index of the heading event that is the title, if one is.
