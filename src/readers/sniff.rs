@@ -36,7 +36,19 @@ pub fn by_content(bytes: &[u8]) -> Option<(InputFormat, Evidence)> {
         return Some((InputFormat::Xml, Evidence::Strong));
     }
     if has_prolog(&head) {
-        return Some((InputFormat::Xml, Evidence::Weak));
+        // A document type declaration after the prolog (HTML's was taken
+        // before) is XML markup, whatever the name: it goes to the XML
+        // reader, which refuses it, rather than to a reader that would
+        // take its entity declarations for text.
+        let doctype = skip_prolog(&head).is_some_and(|(_, rest)| {
+            rest.len() >= 9 && rest[..9].eq_ignore_ascii_case(b"<!doctype")
+        });
+        let evidence = if doctype {
+            Evidence::Strong
+        } else {
+            Evidence::Weak
+        };
+        return Some((InputFormat::Xml, evidence));
     }
     if looks_like_artconv_json(&head) {
         return Some((InputFormat::Json, Evidence::Strong));
