@@ -63,7 +63,9 @@ impl Direction {
 pub struct Section {
     /// The heading that opens the section; `None` for text before the first heading.
     pub heading: Option<String>,
-    /// Heading level, 2 to 6 (the title is level 1); `None` without a heading.
+    /// Heading level, 1 to 6 (2 for headings found in plain text; 1 only
+    /// when a Markdown document has several `#` headings, none of them the
+    /// title); `None` without a heading.
     pub level: Option<u8>,
     /// Where the heading came from in the original input bytes.
     pub heading_span: Option<Span>,
@@ -93,7 +95,7 @@ pub enum BlockKind {
     Quote,
     /// One item of a bulleted or numbered list.
     ListItem,
-    /// Preformatted code (from Markdown code blocks).
+    /// Preformatted code (Markdown code blocks, HTML `pre`), kept verbatim.
     Code,
 }
 
