@@ -34,6 +34,7 @@ use crate::cli::{EXIT_FAILED, EXIT_OK, escape_for_terminal};
 use crate::error::Error;
 use crate::model::{Article, Source};
 use crate::pipeline::{self, ConvertOptions};
+use crate::readers::InputFormat;
 use crate::writers::{OutputFormat, Sink, WriteOptions};
 
 /// One input to convert.
@@ -1032,21 +1033,53 @@ fn report_path(input: &Input) -> String {
     input.source_path().unwrap_or_else(|| "-".to_string())
 }
 
-fn converted(input: &Input, output: Option<&Path>, source: &Source) -> Outcome {
+fn converted(input: &Input, output: Option<&Path>, read: &ReadInput) -> Outcome {
     Outcome {
         path: report_path(input),
         output: output.map(|p| p.to_string_lossy().into_owned()),
-        encoding: Some(source.encoding.clone()),
-        format: Some(source.format.clone()),
+        encoding: Some(read.source.encoding.clone()),
+        format: Some(read.format.as_str().to_string()),
         status: Status::Converted,
         error: None,
-        bytes: Some(source.bytes),
+        bytes: Some(read.bytes),
     }
 }
 
-fn convert_one(input: &Input, options: &ConvertOptions) -> Result<Article, Error> {
+/// What one input gave, and what the run reports about it.
+struct ReadInput {
+    articles: Vec<Article>,
+    /// The reader that ran.
+    format: InputFormat,
+    /// The input's own size (an article read back from artconv's JSON
+    /// keeps the size of the input it was first made from).
+    bytes: u64,
+    /// The first article's source, for the report and the warnings.
+    source: Source,
+}
+
+impl ReadInput {
+    /// Decoding warnings concern inputs decoded here, not the sources that
+    /// articles read back from artconv's JSON or XML remember.
+    fn warns(&self) -> bool {
+        !matches!(self.format, InputFormat::Json | InputFormat::Xml)
+    }
+}
+
+/// One input's articles: one for most formats, several for JSON Lines.
+fn convert_one(input: &Input, options: &ConvertOptions) -> Result<ReadInput, Error> {
     let bytes = input.read(options.max_input_size)?;
-    pipeline::convert(&bytes, input.source_path().as_deref(), options)
+    let path = input.source_path();
+    let articles = pipeline::convert_all(&bytes, path.as_deref(), options)?;
+    let source = articles
+        .first()
+        .map(|article| article.source.clone())
+        .ok_or(Error::Empty)?;
+    Ok(ReadInput {
+        format: options.format.resolve(&bytes, path.as_deref()),
+        bytes: bytes.len() as u64,
+        articles,
+        source,
+    })
 }
 
 /// Converts every input to `destination`; returns the exit status.
@@ -1161,13 +1194,17 @@ fn stream<W: Write>(
             let mut tally = console.borrow_mut();
             let input = &inputs[index];
             match result {
-                Ok(article) => {
-                    tally.warn(input, &article.source);
-                    if let Err(error) = sink.write(&article) {
-                        end = output_failed(&tally, target, error);
-                        return Flow::Stop;
+                Ok(read) => {
+                    if read.warns() {
+                        tally.warn(input, &read.source);
                     }
-                    tally.record(converted(input, target, &article.source));
+                    for article in &read.articles {
+                        if let Err(error) = sink.write(article) {
+                            end = output_failed(&tally, target, error);
+                            return Flow::Stop;
+                        }
+                    }
+                    tally.record(converted(input, target, &read));
                     Flow::Continue
                 }
                 Err(error) => {
@@ -1255,7 +1292,7 @@ fn to_file(inputs: &[Input], many: bool, path: &Path, tally: &mut Tally<'_>) -> 
 
 /// What a `--out-dir` job did.
 enum Written {
-    Converted(Source),
+    Converted(ReadInput),
     Skipped,
 }
 
@@ -1275,19 +1312,27 @@ fn to_dir(inputs: &[Input], outputs: &[PathBuf], tally: &mut Tally<'_>) -> End {
             if options.skip_existing && is_up_to_date(input, output) {
                 return Ok(Written::Skipped);
             }
-            let article = convert_one(input, &options.convert)?;
+            let mut read = convert_one(input, &options.convert)?;
             let mut file = AtomicFile::create(output).map_err(Error::Write)?;
-            crate::writers::write(&article, options.format, options.write, file.writer())?;
+            crate::writers::write_all(
+                &read.articles,
+                options.format,
+                options.write,
+                file.writer(),
+            )?;
             file.commit().map_err(Error::Write)?;
-            Ok(Written::Converted(article.source))
+            read.articles.clear();
+            Ok(Written::Converted(read))
         },
         |index, result: Result<Written, Error>| {
             let mut tally = tally.borrow_mut();
             let (input, output) = (&inputs[index], &outputs[index]);
             match result {
-                Ok(Written::Converted(source)) => {
-                    tally.warn(input, &source);
-                    tally.record(converted(input, Some(output), &source));
+                Ok(Written::Converted(read)) => {
+                    if read.warns() {
+                        tally.warn(input, &read.source);
+                    }
+                    tally.record(converted(input, Some(output), &read));
                 }
                 Ok(Written::Skipped) => tally.record(Outcome {
                     path: report_path(input),

@@ -34,6 +34,9 @@ Examples:
   artconv article.txt                      JSON on stdout
   artconv article.txt -t md                Markdown with front matter
   artconv article.txt -o article.xml       format inferred from the extension
+  artconv notes.md -t csv                  Markdown in (front matter, headings, code blocks)
+  artconv corpus.jsonl -t xml              artconv's own JSON Lines back, as XML
+  artconv -f markdown notes.txt            force the reader
   artconv -e windows-1256 old.txt          decode as windows-1256, whatever detection says
   artconv a.txt b.txt -t jsonl             one JSON object per line per article
   artconv a.txt b.txt -t csv --csv-rows articles
@@ -48,7 +51,8 @@ were still converted), 2 usage error. A closed stdout ends the run with 0.";
 
 /// Convert news articles into clean structured data.
 ///
-/// artconv reads plain-text articles and saved HTML pages in any common
+/// artconv reads plain-text articles, saved HTML pages, Markdown (with YAML
+/// front matter) and its own JSON, JSON Lines and XML, in any common
 /// encoding (UTF-8, UTF-16
 /// with or without BOM, windows-1256, ISO-8859-6, windows-1252, KOI8-R,
 /// Shift_JIS, GBK...), finds their title, lead, section headings,
@@ -165,6 +169,16 @@ pub struct Cli {
     pub to: Option<OutputFormat>,
 
     /// Input format; `auto` decides by content, then by extension.
+    ///
+    /// Content first: an HTML doctype or tag; an XML prolog or artconv's
+    /// `<article>`/`<articles>` root; a JSON object (or JSON Lines, or an
+    /// array) carrying `schema_version`; Markdown front matter, a code
+    /// fence, or two Markdown markers (`#` headings, setext underlines,
+    /// links, `**strong**`, `code`). Then the extension: .html/.htm,
+    /// .md/.markdown, .json/.jsonl/.ndjson, .xml. Else plain text. The
+    /// choice and how it was made are recorded in `source.format` and
+    /// `source.format_source`. A forced format that does not parse is an
+    /// error naming the line and column.
     ///
     /// `envelope` is map mode, for Spark's `RDD.pipe` and `parallel
     /// --pipepart`: standard input holds one JSON record per line,

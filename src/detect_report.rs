@@ -31,8 +31,8 @@ pub struct DetectReport {
     pub confidence: f64,
     /// Which rule decided: `bom`, `forced`, `declared` or `detected`.
     pub how: Option<&'static str>,
-    /// The reader that would run (`text`, `html`...), or `binary` for an
-    /// input refused as not text.
+    /// The reader that would run (`text`, `html`, `markdown`, `json`,
+    /// `xml`), or `binary` for an input refused as not text.
     pub format: &'static str,
     /// BCP 47 tag of the text's language, when it can be told.
     pub language: Option<String>,
@@ -169,7 +169,10 @@ mod tests {
         assert_eq!(value["format"], "binary");
         let mut tsv = Vec::new();
         write_tsv(&report, &mut tsv).unwrap();
-        assert_eq!(String::from_utf8(tsv).unwrap(), "-\t-\t0.000\t-\tbinary\t-\n");
+        assert_eq!(
+            String::from_utf8(tsv).unwrap(),
+            "-\t-\t0.000\t-\tbinary\t-\n"
+        );
     }
 
     #[test]

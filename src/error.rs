@@ -36,6 +36,35 @@ pub enum Error {
     /// Writing an output failed.
     #[error("cannot write output: {0}")]
     Write(std::io::Error),
+    /// The input does not parse in the format it was read as (a forced
+    /// `-f json|xml|markdown`, or what sniffing decided). Carries the place
+    /// so that the user can open the file there.
+    #[error("invalid {format} at line {line}, column {column}: {message}")]
+    Parse {
+        /// What was being parsed (`JSON`, `XML`, `YAML front matter`).
+        format: &'static str,
+        /// Line of the problem, from 1.
+        line: usize,
+        /// Column of the problem, from 1, in characters.
+        column: usize,
+        /// What is wrong there.
+        message: String,
+    },
+    /// artconv's own JSON or XML written for another version of the model:
+    /// its field meanings cannot be trusted, so it is refused, not guessed.
+    #[error(
+        "schema_version \"{found}\" is not supported: this artconv reads schema_version \"{supported}\""
+    )]
+    SchemaVersion {
+        /// The version the input states (`(none)` when it states none).
+        found: String,
+        /// The version this build reads and writes.
+        supported: &'static str,
+    },
+    /// [`crate::convert`] was asked for one article but the input holds
+    /// several (JSON Lines, a JSON array, an `<articles>` document).
+    #[error("the input holds {0} articles; read it with convert_all")]
+    ManyArticles(usize),
     /// A writer's serializer failed (never expected; reported instead of a panic).
     #[error("cannot serialize output: {0}")]
     Serialize(String),
@@ -57,6 +86,9 @@ impl Error {
             Error::TooLarge { .. } => "too_large",
             Error::Io(_) => "io",
             Error::Write(_) => "write",
+            Error::Parse { .. } => "parse",
+            Error::SchemaVersion { .. } => "schema_version",
+            Error::ManyArticles(_) => "many_articles",
             Error::Serialize(_) => "internal",
         }
     }

@@ -1,5 +1,6 @@
-//! artconv converts news articles — plain text in any common encoding — into
-//! clean structured data: JSON, JSON Lines, CSV, XML and Markdown.
+//! artconv converts news articles — plain text in any common encoding, HTML
+//! pages, Markdown, and its own JSON and XML — into clean structured data:
+//! JSON, JSON Lines, CSV, XML and Markdown.
 //!
 //! The modules follow the pipeline:
 //!
@@ -36,4 +37,4 @@ pub mod writers;
 
 pub use error::{Error, Result};
 pub use model::Article;
-pub use pipeline::{ConvertOptions, convert};
+pub use pipeline::{ConvertOptions, convert, convert_all};

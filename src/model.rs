@@ -63,7 +63,9 @@ impl Direction {
 pub struct Section {
     /// The heading that opens the section; `None` for text before the first heading.
     pub heading: Option<String>,
-    /// Heading level, 2 to 6 (the title is level 1); `None` without a heading.
+    /// Heading level, 1 to 6 (2 for headings found in plain text; 1 only
+    /// when a Markdown document has several `#` headings, none of them the
+    /// title); `None` without a heading.
     pub level: Option<u8>,
     /// Where the heading came from in the original input bytes.
     pub heading_span: Option<Span>,
@@ -93,7 +95,7 @@ pub enum BlockKind {
     Quote,
     /// One item of a bulleted or numbered list.
     ListItem,
-    /// Preformatted code (from Markdown code blocks).
+    /// Preformatted code (Markdown code blocks, HTML `pre`), kept verbatim.
     Code,
 }
 
@@ -161,8 +163,12 @@ pub struct Metadata {
 pub struct Source {
     /// Input path as given on the command line; `None` for standard input.
     pub path: Option<String>,
-    /// The reader that parsed the input (`text`, ...).
+    /// The reader that parsed the input: `text`, `html`, `markdown`,
+    /// `json` or `xml`. Articles read back from artconv's own JSON or XML
+    /// keep the source they were made from, since their spans point there.
     pub format: String,
+    /// How the reader was chosen.
+    pub format_source: FormatSource,
     /// WHATWG name of the encoding, spelled as encoding_rs spells it.
     pub encoding: String,
     /// How the encoding was decided.
@@ -177,6 +183,35 @@ pub struct Source {
     pub bytes: u64,
     /// Malformed byte sequences replaced with U+FFFD while decoding.
     pub replaced: u64,
+}
+
+/// How the input format was decided, strongest first (like
+/// [`EncodingSource`] for the encoding), so that a surprising reader choice
+/// can be traced to its reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FormatSource {
+    /// The `-f/--from` option.
+    Forced,
+    /// The content: a doctype or tag, an XML root, `schema_version` in
+    /// JSON, Markdown markers.
+    Content,
+    /// The file name's extension.
+    Extension,
+    /// Nothing decided: plain text.
+    Default,
+}
+
+impl FormatSource {
+    /// The name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FormatSource::Forced => "forced",
+            FormatSource::Content => "content",
+            FormatSource::Extension => "extension",
+            FormatSource::Default => "default",
+        }
+    }
 }
 
 /// How the encoding was decided, strongest first.

@@ -6,7 +6,7 @@
 use crate::decode::{self, DecodeOptions, Decoded};
 use crate::error::Result;
 use crate::lang;
-use crate::model::{Article, Direction, Metadata, SCHEMA_VERSION, Source, Stats};
+use crate::model::{Article, Direction, FormatSource, Metadata, SCHEMA_VERSION, Source, Stats};
 use crate::readers::{self, InputFormat};
 
 /// Everything a conversion needs besides the bytes.
@@ -45,17 +45,45 @@ pub const DEFAULT_MAX_INPUT_SIZE: u64 = 256 * 1024 * 1024;
 /// # Errors
 ///
 /// Any [`crate::Error`] of decoding or reading; the caller adds the input's
-/// name when it prints it.
+/// name when it prints it. [`crate::Error::ManyArticles`] when the input
+/// holds several articles (JSON Lines...): use [`convert_all`] for those.
 pub fn convert(bytes: &[u8], path: Option<&str>, options: &ConvertOptions) -> Result<Article> {
+    let mut articles = convert_all(bytes, path, options)?;
+    match articles.len() {
+        1 => Ok(articles.remove(0)),
+        n => Err(crate::Error::ManyArticles(n)),
+    }
+}
+
+/// Converts the bytes of one input into its articles, in input order: one
+/// for text, HTML and Markdown, one or more for artconv's own JSON, JSON
+/// Lines and XML.
+///
+/// Articles read back from artconv's JSON or XML keep their `source`
+/// (their spans point into the input they were first made from) and their
+/// language, unless `--lang` overrides it.
+///
+/// # Errors
+///
+/// As [`convert`], and never [`crate::Error::ManyArticles`].
+pub fn convert_all(
+    bytes: &[u8],
+    path: Option<&str>,
+    options: &ConvertOptions,
+) -> Result<Vec<Article>> {
     if bytes.len() as u64 > options.max_input_size {
         return Err(crate::Error::TooLarge {
             limit: options.max_input_size,
         });
     }
-    let format = options.format.resolve(bytes, path);
+    let (format, format_source) = options.format.decide(bytes, path);
     let mut decode_options = options.decode.clone();
-    if format == InputFormat::Html && decode_options.declared.is_none() {
-        decode_options.declared = decode::html_prescan::prescan(bytes);
+    if decode_options.declared.is_none() {
+        decode_options.declared = match format {
+            InputFormat::Html => decode::html_prescan::prescan(bytes),
+            InputFormat::Xml => readers::xml::declared_encoding(bytes),
+            _ => None,
+        };
     }
     let decoded = decode::decode(bytes, &decode_options)?;
     let mut declared_dir = None;
@@ -66,14 +94,33 @@ pub fn convert(bytes: &[u8], path: Option<&str>, options: &ConvertOptions) -> Re
             declared_dir = dir;
             article
         }
+        InputFormat::Markdown => {
+            let (article, dir) = read_markdown(&decoded)?;
+            declared_dir = dir;
+            article
+        }
+        InputFormat::Json | InputFormat::Xml => {
+            let mut articles = if format == InputFormat::Json {
+                readers::json::read(&decoded)?
+            } else {
+                readers::xml::read(&decoded)?
+            };
+            if let Some(tag) = &options.lang {
+                for article in &mut articles {
+                    apply_language(article, Some(tag));
+                    article.finish();
+                }
+            }
+            return Ok(articles);
+        }
     };
-    article.source = source(&decoded, path, format);
+    article.source = source(&decoded, path, format, format_source);
     apply_language(&mut article, options.lang.as_deref());
     if let (Some(dir), None) = (declared_dir, &options.lang) {
         article.dir = dir;
     }
     article.finish();
-    Ok(article)
+    Ok(vec![article])
 }
 
 fn read_text(decoded: &Decoded) -> Result<Article> {
@@ -91,7 +138,7 @@ fn read_text(decoded: &Decoded) -> Result<Article> {
         dir: Direction::Ltr,
         sections: structure.sections,
         metadata: Metadata::default(),
-        source: source(decoded, None, InputFormat::Text),
+        source: source(decoded, None, InputFormat::Text, FormatSource::Default),
         stats: Stats::default(),
     })
 }
@@ -114,17 +161,51 @@ fn read_html(decoded: &Decoded) -> Result<(Article, Option<Direction>)> {
         dir: page.dir,
         sections: page.sections,
         metadata: page.metadata,
-        source: source(decoded, None, InputFormat::Html),
+        source: source(decoded, None, InputFormat::Html, FormatSource::Default),
         stats: Stats::default(),
     };
     Ok((article, declared_dir))
 }
 
-fn source(decoded: &Decoded, path: Option<&str>, format: InputFormat) -> Source {
+/// Reads a Markdown document; also returns the direction its front matter
+/// declares. A declared language is kept, and the direction then follows
+/// the text unless declared too.
+fn read_markdown(decoded: &Decoded) -> Result<(Article, Option<Direction>)> {
+    let doc = readers::markdown::read(decoded)?;
+    let (title, title_span) = match doc.title {
+        Some((title, span)) => (Some(title), Some(span)),
+        None => (None, None),
+    };
+    let mut article = Article {
+        schema_version: SCHEMA_VERSION.to_string(),
+        title,
+        title_span,
+        lead: None,
+        lang: None,
+        dir: Direction::Ltr,
+        sections: doc.sections,
+        metadata: doc.metadata,
+        source: source(decoded, None, InputFormat::Markdown, FormatSource::Default),
+        stats: Stats::default(),
+    };
+    if let Some(lang) = doc.lang {
+        article.dir = lang::direction_of_text(&sample_text(&article));
+        article.lang = Some(lang);
+    }
+    Ok((article, doc.dir))
+}
+
+fn source(
+    decoded: &Decoded,
+    path: Option<&str>,
+    format: InputFormat,
+    format_source: FormatSource,
+) -> Source {
     let report = &decoded.report;
     Source {
         path: path.map(str::to_string),
         format: format.as_str().to_string(),
+        format_source,
         encoding: report.encoding.name().to_string(),
         encoding_source: report.source,
         confidence: report.confidence,
@@ -146,6 +227,13 @@ fn apply_language(article: &mut Article, forced: Option<&str>) {
     if article.lang.is_some() {
         return;
     }
+    let sample = sample_text(article);
+    article.lang = lang::detect_language(&sample);
+    article.dir = lang::direction_of_text(&sample);
+}
+
+/// The title and the first blocks, enough to tell language and direction.
+fn sample_text(article: &Article) -> String {
     let mut sample = String::new();
     for text in article
         .title
@@ -158,6 +246,5 @@ fn apply_language(article: &mut Article, forced: Option<&str>) {
             break;
         }
     }
-    article.lang = lang::detect_language(&sample);
-    article.dir = lang::direction_of_text(&sample);
+    sample
 }

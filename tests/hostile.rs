@@ -33,6 +33,29 @@ fn cases() -> Vec<Case> {
     let mut nul_laden = b"Some text\0\0\x01 with NULs \0 and \x02 controls\0".repeat(50);
     nul_laden.extend(b"\0\0");
     let one_line = "word ".repeat(10_000_000); // 50 MB, no line break
+    let laughs = {
+        let mut doc =
+            String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n");
+        for i in 1..10 {
+            let previous = if i == 1 {
+                "lol".to_string()
+            } else {
+                format!("lol{}", i - 1)
+            };
+            doc.push_str(&format!(
+                " <!ENTITY lol{i} \"{}\">\n",
+                format!("&{previous};").repeat(10)
+            ));
+        }
+        doc.push_str(
+            "]>\n<article schema_version=\"1\" dir=\"ltr\"><title>&lol9;</title></article>\n",
+        );
+        doc
+    };
+    let deep_json = format!(
+        "{{\"schema_version\": \"1\", \"title\": {}",
+        "[".repeat(100_000)
+    );
     let million = "word\n\n".repeat(1_000_000);
     let deep_html = deep_html(100_000);
     let unclosed_html = format!(
@@ -151,6 +174,55 @@ fn cases() -> Vec<Case> {
             args: &[],
             code: 0,
             message: "",
+        },
+        Case {
+            name: "XML billion laughs",
+            bytes: laughs.clone().into_bytes(),
+            args: &[],
+            code: 1,
+            message: "invalid XML at line 2, column 1: a document type declaration (DOCTYPE) is refused",
+        },
+        Case {
+            name: "XML billion laughs forced",
+            bytes: laughs.into_bytes(),
+            args: &["-f", "xml"],
+            code: 1,
+            message: "DOCTYPE",
+        },
+        Case {
+            name: "JSON nested 100,000 deep",
+            bytes: deep_json.into_bytes(),
+            args: &[],
+            code: 1,
+            message: "invalid JSON at line 1, column 160: recursion limit exceeded",
+        },
+        Case {
+            name: "JSON arrays nested 100,000 deep forced",
+            bytes: "[".repeat(100_000).into_bytes(),
+            args: &["-f", "json"],
+            code: 1,
+            message: "recursion limit exceeded",
+        },
+        Case {
+            name: "text forced as JSON",
+            bytes: b"Title\n\nBody text.\n".to_vec(),
+            args: &["-f", "json"],
+            code: 1,
+            message: "invalid JSON at line 1, column 1: expected value",
+        },
+        Case {
+            name: "another schema_version",
+            bytes: b"{\"schema_version\": \"2\", \"title\": null}\n".to_vec(),
+            args: &[],
+            code: 1,
+            message: "schema_version \"2\" is not supported: this artconv reads schema_version \"1\"",
+        },
+        Case {
+            name: "broken front matter forced as Markdown",
+            bytes: b"---\ntitle: [unclosed\n---\n\nBody.\n".to_vec(),
+            args: &["-f", "markdown"],
+            code: 1,
+            message: "invalid YAML front matter at line 3",
         },
         Case {
             name: "control and bidi characters in text",

@@ -9,8 +9,8 @@
 //! hostile files) and `tests/writers.rs` (schemas).
 
 use artconv::model::{
-    Article, Block, BlockKind, Direction, EncodingSource, Metadata, Newline, SCHEMA_VERSION,
-    Section, Source, Span, Stats,
+    Article, Block, BlockKind, Direction, EncodingSource, FormatSource, Metadata, Newline,
+    SCHEMA_VERSION, Section, Source, Span, Stats,
 };
 use artconv::pipeline::{ConvertOptions, convert};
 use artconv::writers::{self, CsvRows, OutputFormat, WriteOptions};
@@ -193,6 +193,7 @@ fn article() -> impl Strategy<Value = Article> {
                 source: Source {
                     path,
                     format: "text".to_owned(),
+                    format_source: FormatSource::Default,
                     encoding: "UTF-8".to_owned(),
                     encoding_source: EncodingSource::Detected,
                     confidence: 1.0,

@@ -4,10 +4,17 @@
 //! writers never know which reader ran. Formats are a closed enum and
 //! dispatch is a `match` (see [`crate::pipeline`]).
 
+pub mod front_matter;
 pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod sniff;
 pub mod text;
+pub mod xml;
 
 use clap::ValueEnum;
+
+use crate::model::FormatSource;
 
 /// The input formats artconv reads, as given to `-f/--from`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -18,6 +25,14 @@ pub enum InputFormat {
     Text,
     /// An HTML page: the main content is extracted, boilerplate left out.
     Html,
+    /// CommonMark with optional YAML front matter.
+    #[value(alias = "md")]
+    Markdown,
+    /// artconv's own JSON, JSON Lines or JSON array (`-t json|jsonl`).
+    #[value(alias = "jsonl")]
+    Json,
+    /// artconv's own XML (`-t xml`).
+    Xml,
     /// Map mode: JSON Lines records on standard input, one JSON line out
     /// per record; each document inside is read as `auto`.
     Envelope,
@@ -71,84 +86,117 @@ impl InputFormat {
             InputFormat::Auto => "auto",
             InputFormat::Text => "text",
             InputFormat::Html => "html",
+            InputFormat::Markdown => "markdown",
+            InputFormat::Json => "json",
+            InputFormat::Xml => "xml",
             InputFormat::Envelope => "envelope",
         }
     }
 
-    /// The reader that actually runs for this choice and input: a forced
-    /// format as given; `auto` by content first (an HTML doctype or a known
-    /// tag opening the input, after a BOM, white space, comments and an XML
-    /// prolog), then by extension (`.html`, `.htm`, `.xhtml`), else text.
+    /// The reader that actually runs for this choice and input (see
+    /// [`InputFormat::decide`]).
     pub fn resolve(self, bytes: &[u8], path: Option<&str>) -> InputFormat {
-        match self {
-            InputFormat::Text => InputFormat::Text,
-            InputFormat::Html => InputFormat::Html,
-            // The documents inside envelopes are sniffed one by one.
-            InputFormat::Auto | InputFormat::Envelope => {
-                if looks_like_html(bytes) || has_html_extension(path) {
-                    InputFormat::Html
-                } else {
-                    InputFormat::Text
-                }
-            }
-        }
+        self.decide(bytes, path).0
     }
-}
 
-fn has_html_extension(path: Option<&str>) -> bool {
-    let Some(path) = path else { return false };
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => ["html", "htm", "xhtml", "shtml"]
-            .iter()
-            .any(|e| ext.eq_ignore_ascii_case(e)),
-        _ => false,
+    /// The reader that runs and why: a forced format as given; `auto` by
+    /// content first (an HTML doctype or tag, an XML prolog or artconv's
+    /// XML root, a JSON object carrying `schema_version`, Markdown
+    /// markers; weak evidence gives way to a name that says another
+    /// format), then by extension, else plain text.
+    pub fn decide(self, bytes: &[u8], path: Option<&str>) -> (InputFormat, FormatSource) {
+        // The documents inside map-mode envelopes are sniffed one by one.
+        if !matches!(self, InputFormat::Auto | InputFormat::Envelope) {
+            return (self, FormatSource::Forced);
+        }
+        if sniff::is_artconv_xml(&sniff_head(bytes)) {
+            return (InputFormat::Xml, FormatSource::Content);
+        }
+        if looks_like_html(bytes) {
+            return (InputFormat::Html, FormatSource::Content);
+        }
+        let by_name = sniff::by_extension(path);
+        match sniff::by_content(bytes) {
+            Some((format, sniff::Evidence::Weak)) if by_name.is_some_and(|n| n != format) => {}
+            Some((format, _)) => return (format, FormatSource::Content),
+            None => {}
+        }
+        match by_name {
+            Some(format) => (format, FormatSource::Extension),
+            None => (InputFormat::Text, FormatSource::Default),
+        }
     }
 }
 
 /// Whether the start of the input is HTML markup. UTF-16 input (with a
 /// BOM) is looked at through its low bytes, enough for ASCII markup.
 pub fn looks_like_html(bytes: &[u8]) -> bool {
-    let head: Vec<u8> = match bytes {
-        [0xFF, 0xFE, rest @ ..] => rest.iter().step_by(2).take(SNIFF_BYTES).copied().collect(),
-        [0xFE, 0xFF, rest @ ..] => rest
-            .iter()
-            .skip(1)
-            .step_by(2)
-            .take(SNIFF_BYTES)
-            .copied()
-            .collect(),
-        [0xEF, 0xBB, 0xBF, rest @ ..] => rest.iter().take(SNIFF_BYTES).copied().collect(),
-        _ => bytes.iter().take(SNIFF_BYTES).copied().collect(),
+    let head = sniff_head(bytes);
+    let Some((prolog, rest)) = skip_prolog(&head) else {
+        return false;
     };
-    let mut rest = head.as_slice();
-    let mut prolog = false;
-    loop {
-        rest = rest.trim_ascii_start();
-        if rest.starts_with(b"<!--") {
-            match memchr::memmem::find(rest, b"-->") {
-                Some(end) => rest = &rest[end + 3..],
-                None => return false,
-            }
-        } else if starts_with_ignore_case(rest, b"<?xml") {
-            match memchr::memmem::find(rest, b"?>") {
-                Some(end) => {
-                    rest = &rest[end + 2..];
-                    prolog = true;
-                }
-                None => return false,
-            }
-        } else {
-            break;
-        }
-    }
     if starts_with_ignore_case(rest, b"<!doctype") {
         return rest[9..].trim_ascii_start().len() >= 4
             && starts_with_ignore_case(rest[9..].trim_ascii_start(), b"html");
     }
-    let Some(after) = rest.strip_prefix(b"<") else {
+    let Some(name) = root_name(rest) else {
         return false;
     };
+    let name = name.to_ascii_lowercase();
+    // After an XML prolog only XHTML's root counts: other roots (artconv's
+    // own `<article>` among them) are XML.
+    if prolog {
+        return name == b"html";
+    }
+    HTML_START_TAGS.contains(&name.as_slice())
+}
+
+/// The first [`SNIFF_BYTES`] of the input without its BOM; UTF-16 (with a
+/// BOM) is looked at through its low bytes, enough for ASCII markup.
+pub(crate) fn sniff_head(bytes: &[u8]) -> Vec<u8> {
+    head_of(bytes, SNIFF_BYTES)
+}
+
+/// The first `limit` bytes of the input without its BOM, UTF-16 through
+/// its low bytes.
+pub(crate) fn head_of(bytes: &[u8], limit: usize) -> Vec<u8> {
+    match bytes {
+        [0xFF, 0xFE, rest @ ..] => rest.iter().step_by(2).take(limit).copied().collect(),
+        [0xFE, 0xFF, rest @ ..] => rest
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .take(limit)
+            .copied()
+            .collect(),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => rest.iter().take(limit).copied().collect(),
+        _ => bytes.iter().take(limit).copied().collect(),
+    }
+}
+
+/// Skips white space, comments and an XML prolog; says whether there was
+/// a prolog. `None` when a comment or the prolog is not closed in `head`.
+pub(crate) fn skip_prolog(head: &[u8]) -> Option<(bool, &[u8])> {
+    let mut rest = head;
+    let mut prolog = false;
+    loop {
+        rest = rest.trim_ascii_start();
+        if rest.starts_with(b"<!--") {
+            let end = memchr::memmem::find(rest, b"-->")?;
+            rest = &rest[end + 3..];
+        } else if starts_with_ignore_case(rest, b"<?xml") {
+            let end = memchr::memmem::find(rest, b"?>")?;
+            rest = &rest[end + 2..];
+            prolog = true;
+        } else {
+            return Some((prolog, rest));
+        }
+    }
+}
+
+/// The name of the element that `rest` opens with (`<name ` or `<name>`).
+pub(crate) fn root_name(rest: &[u8]) -> Option<&[u8]> {
+    let after = rest.strip_prefix(b"<")?;
     let name_len = after
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric())
@@ -159,15 +207,9 @@ pub fn looks_like_html(bytes: &[u8]) -> bool {
             Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
         )
     {
-        return false;
+        return None;
     }
-    let name = after[..name_len].to_ascii_lowercase();
-    // After an XML prolog only XHTML's root counts: other roots (artconv's
-    // own `<article>` among them) are XML.
-    if prolog {
-        return name == b"html";
-    }
-    HTML_START_TAGS.contains(&name.as_slice())
+    Some(&after[..name_len])
 }
 
 fn starts_with_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
@@ -196,11 +238,9 @@ mod tests {
             auto(b"<?xml version=\"1.0\"?><html xmlns="),
             InputFormat::Html
         );
-        assert_eq!(
-            auto(b"<?xml version=\"1.0\"?><article/>"),
-            InputFormat::Text
-        );
-        assert_eq!(auto(b"<?xml version=\"1.0\"?><feed>"), InputFormat::Text);
+        // Other XML is not HTML: it goes to the XML reader (issue 3).
+        assert_eq!(auto(b"<?xml version=\"1.0\"?><article/>"), InputFormat::Xml);
+        assert_eq!(auto(b"<?xml version=\"1.0\"?><feed>"), InputFormat::Xml);
     }
 
     #[test]

@@ -2,9 +2,14 @@
 //!
 //! Text is escaped so that nothing in it is read as Markdown syntax: a
 //! paragraph that starts with `#`, `>`, `-` or `1.` stays a paragraph, and
-//! `*`, `_`, `[`, `<`, `&`, backticks and the like stay literal. Front
-//! matter values are JSON strings, which YAML reads as double-quoted
-//! scalars, so any title survives.
+//! `*`, `_`, `[`, `<`, `&`, backticks and the like stay literal. White
+//! space that CommonMark would strip (at the start or end of a line) and
+//! line breaks it would not keep (CR, a line break in a heading, a leading
+//! or trailing empty line) are written as character references. Front
+//! matter values are double-quoted YAML scalars (JSON strings, with the
+//! characters YAML does not print escaped), so any title survives. The
+//! result reads back through artconv's Markdown reader to the same title,
+//! headings and blocks (`tests/roundtrip.rs`).
 
 use std::io::Write;
 
@@ -57,8 +62,10 @@ pub fn write(article: &Article, first: bool, out: &mut dyn Write) -> Result<()> 
 }
 
 fn front_matter(article: &Article, text: &mut String) {
-    let quoted = |value: &str| {
-        crate::writers::json::escape_line_separators(&json_string(value)).into_owned()
+    let quoted = |value: &str| yaml_string(value);
+    let list = |values: &[String]| {
+        let items: Vec<String> = values.iter().map(|v| yaml_string(v)).collect();
+        format!("[{}]", items.join(", "))
     };
     text.push_str("---\n");
     text.push_str(&format!(
@@ -74,11 +81,50 @@ fn front_matter(article: &Article, text: &mut String) {
     if let Some(path) = &article.source.path {
         text.push_str(&format!("source: {}\n", quoted(path)));
     }
+    let meta = &article.metadata;
+    if !meta.authors.is_empty() {
+        text.push_str(&format!("authors: {}\n", list(&meta.authors)));
+    }
+    let singles = [
+        ("published", &meta.published),
+        ("modified", &meta.modified),
+        ("site_name", &meta.site_name),
+        ("url", &meta.url),
+        ("description", &meta.description),
+    ];
+    for (key, value) in singles {
+        if let Some(value) = value {
+            text.push_str(&format!("{key}: {}\n", quoted(value)));
+        }
+    }
+    if !meta.keywords.is_empty() {
+        text.push_str(&format!("keywords: {}\n", list(&meta.keywords)));
+    }
     text.push_str("---\n");
 }
 
-fn json_string(value: &str) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "\"\"".to_string())
+/// A double-quoted YAML scalar: a JSON string (YAML reads JSON's escapes)
+/// with the characters YAML does not allow raw (DEL, C1 controls, the
+/// byte order mark, noncharacters, line separators) escaped too.
+fn yaml_string(value: &str) -> String {
+    // U+0000 as the body's text has it (see `escape_inline`).
+    let value = value.replace('\0', "\u{FFFD}");
+    let json = serde_json::to_string(&value).unwrap_or_else(|_| "\"\"".to_string());
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '\u{7F}'..='\u{9F}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{FEFF}'
+            | '\u{FFFE}'
+            | '\u{FFFF}' => {
+                out.push_str(&format!("\\u{:04X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Writes each line of `content` with `prefix`; line breaks inside a
@@ -88,8 +134,19 @@ fn push_lines(text: &mut String, prefix: &str, content: &str) {
     push_lines_continued(text, prefix, content);
 }
 
+/// Line breaks between lines of text become hard breaks; those before the
+/// first or after the last line of text become `&#10;` (a hard break
+/// cannot start or end a block).
 fn push_lines_continued(text: &mut String, prefix: &str, content: &str) {
-    let mut lines = content.split('\n').peekable();
+    let middle = content.trim_matches('\n');
+    let leading = if middle.is_empty() {
+        content.len()
+    } else {
+        content.len() - content.trim_start_matches('\n').len()
+    };
+    let trailing = content.len() - leading - middle.len();
+    text.push_str(&"&#10;".repeat(leading));
+    let mut lines = middle.split('\n').peekable();
     while let Some(line) = lines.next() {
         text.push_str(&escape_inline(line, true));
         if lines.peek().is_some() {
@@ -97,19 +154,26 @@ fn push_lines_continued(text: &mut String, prefix: &str, content: &str) {
             text.push_str(prefix);
         }
     }
+    text.push_str(&"&#10;".repeat(trailing));
     text.push('\n');
 }
 
 /// A fenced code block whose fence is longer than any backtick run inside.
+/// The code is followed by one line break, which the reader takes off
+/// again, so code ending with a line break keeps it.
 fn push_code(text: &mut String, content: &str) {
     let longest = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     text.push_str(&fence);
     text.push('\n');
-    text.push_str(content);
-    if !content.ends_with('\n') {
-        text.push('\n');
-    }
+    // Nothing can be escaped in code: CR is a line ending there (written as
+    // one, so that it cannot pair with the LF that follows), U+0000 is U+FFFD.
+    let content = content
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\0', "\u{FFFD}");
+    text.push_str(&content);
+    text.push('\n');
     text.push_str(&fence);
     text.push('\n');
 }
@@ -117,6 +181,8 @@ fn push_code(text: &mut String, content: &str) {
 /// Escapes Markdown syntax in one line of text. With `line_start`, also the
 /// markers that only count at the start of a line (`#`, `>`, `-`, `+`, `=`,
 /// `1.`, `1)`), and leading spaces that would make an indented code block.
+/// Spaces and tabs at the end, CR and LF (which only a heading can hold
+/// here) become character references, since CommonMark would drop them.
 pub fn escape_inline(line: &str, line_start: bool) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let body = if line_start {
@@ -124,33 +190,41 @@ pub fn escape_inline(line: &str, line_start: bool) -> String {
     } else {
         line
     };
-    for c in body.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '!'
-        ) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
+    let kept = body.trim_end_matches(EDGE_SPACE);
     // A trailing `#` run would be taken for a closing heading sequence.
-    if out.ends_with('#') {
-        let keep = out.trim_end_matches('#').len();
-        let hashes = out.len() - keep;
-        out.truncate(keep);
-        for _ in 0..hashes {
-            out.push_str("\\#");
+    let hashes = kept.trim_end_matches('#');
+    for c in hashes.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' => out.push_str("&#13;"),
+            '\n' => out.push_str("&#10;"),
+            // CommonMark reads U+0000 as U+FFFD; writing that keeps the
+            // output a text file.
+            '\0' => out.push('\u{FFFD}'),
+            c => out.push(c),
         }
+    }
+    for _ in hashes.len()..kept.len() {
+        out.push_str("\\#");
+    }
+    for c in body[kept.len()..].chars() {
+        out.push_str(&format!("&#{};", c as u32));
     }
     out
 }
 
+/// White space that CommonMark strips at the start and end of a line.
+const EDGE_SPACE: [char; 4] = [' ', '\t', '\u{B}', '\u{C}'];
+
 /// Handles the start of a line; returns the rest, still to be escaped.
 fn escape_line_start<'a>(line: &'a str, out: &mut String) -> &'a str {
-    // Leading spaces or tabs: keep them visible but not as indentation.
-    let trimmed = line.trim_start_matches([' ', '\t']);
+    // Leading white space: keep it visible but not as indentation.
+    let trimmed = line.trim_start_matches(EDGE_SPACE);
     for c in line[..line.len() - trimmed.len()].chars() {
-        out.push_str(if c == '\t' { "&#9;" } else { "&#32;" });
+        out.push_str(&format!("&#{};", c as u32));
     }
     let mut chars = trimmed.chars();
     match chars.next() {

@@ -89,12 +89,16 @@ pub struct WriteOptions {
 ///
 /// `many` says whether the stream will hold several articles, which
 /// decides the framing of JSON (object or array) and XML (`<article>` or
-/// `<articles>` root) before the first article is known.
+/// `<articles>` root) before the first article is known. A stream started
+/// for one article that receives a second (one input of JSON Lines holds
+/// several) switches to the framing for many: it holds its first JSON or
+/// XML article back until it knows.
 pub struct Sink<W: Write> {
     format: OutputFormat,
     options: WriteOptions,
     many: bool,
     written: usize,
+    held: Option<Article>,
     out: W,
 }
 
@@ -106,6 +110,7 @@ impl<W: Write> Sink<W> {
             options,
             many,
             written: 0,
+            held: None,
             out,
         }
     }
@@ -116,6 +121,23 @@ impl<W: Write> Sink<W> {
     ///
     /// [`crate::Error::Write`] when the stream refuses the bytes.
     pub fn write(&mut self, article: &Article) -> Result<()> {
+        if !self.many && matches!(self.format, OutputFormat::Json | OutputFormat::Xml) {
+            match self.held.take() {
+                None if self.written == 0 => {
+                    self.held = Some(article.clone());
+                    return Ok(());
+                }
+                Some(first) => {
+                    self.many = true;
+                    self.emit(&first)?;
+                }
+                None => {}
+            }
+        }
+        self.emit(article)
+    }
+
+    fn emit(&mut self, article: &Article) -> Result<()> {
         let first = self.written == 0;
         match self.format {
             OutputFormat::Json => json::write_pretty(article, self.many, first, &mut self.out)?,
@@ -141,6 +163,9 @@ impl<W: Write> Sink<W> {
     ///
     /// [`crate::Error::Write`] when the stream refuses the bytes.
     pub fn finish(mut self) -> Result<W> {
+        if let Some(only) = self.held.take() {
+            self.emit(&only)?;
+        }
         match self.format {
             OutputFormat::Json if self.many => json::close_array(self.written, &mut self.out)?,
             OutputFormat::Xml if self.many => xml::close_root(self.written, &mut self.out)?,
@@ -165,8 +190,25 @@ pub fn write(
     options: WriteOptions,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let mut sink = Sink::new(format, options, false, out);
-    sink.write(article)?;
+    write_all(std::slice::from_ref(article), format, options, out)
+}
+
+/// Writes the articles of one input as a complete document: framed for
+/// several (a JSON array, an `<articles>` root) when there are several.
+///
+/// # Errors
+///
+/// [`crate::Error::Write`] when the stream refuses the bytes.
+pub fn write_all(
+    articles: &[Article],
+    format: OutputFormat,
+    options: WriteOptions,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut sink = Sink::new(format, options, articles.len() > 1, out);
+    for article in articles {
+        sink.write(article)?;
+    }
     sink.finish()?;
     Ok(())
 }

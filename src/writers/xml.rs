@@ -210,6 +210,7 @@ impl<W: Write> XmlOut<W> {
         let dropped_before_source = self.dropped;
         attributes.extend([
             ("format", source.format.as_str().into()),
+            ("format_source", source.format_source.as_str().into()),
             ("encoding", source.encoding.as_str().into()),
             ("encoding_source", source.encoding_source.as_str().into()),
             ("confidence", source.confidence.to_string().into()),
