@@ -178,6 +178,7 @@ impl Page<'_> {
             sections: Vec::new(),
             current: empty_section(),
             title: None,
+            root_text: 0,
         };
         let h1 = doc.first_h1(&containers);
         let title = match (&declared.og_title, &h1, &declared.title_tag) {
@@ -344,6 +345,10 @@ const WEAK_NEGATIVE: &[&str] = &[
     "tools",
     "caption",
     "credits",
+    "credit",
+    "toggle",
+    "follow",
+    "disclaimer",
     "sidenav",
     "subnav",
     "topbar",
@@ -506,7 +511,11 @@ impl<'a> Doc<'a> {
                     "p" => own.paragraphs += 1,
                     "li" => own.items += 1,
                     "img" => own.images += 1,
-                    "input" | "select" | "textarea" | "button" => own.inputs += 1,
+                    // Buttons (print, share, "show more") and check boxes
+                    // (ingredient and task lists) are everywhere on modern
+                    // pages; only fields that take typed input mark a form.
+                    "input" if !is_entry_field(element) => {}
+                    "input" | "select" | "textarea" => own.inputs += 1,
                     "embed" | "iframe" | "object" | "video" => own.embeds += 1,
                     _ => {}
                 },
@@ -838,6 +847,17 @@ impl<'a> Doc<'a> {
             })
     }
 
+    /// Whether the element's text is a `<time>` element and nothing else
+    /// (a dateline set as a paragraph).
+    fn only_time(&self, node: NodeRef<'a, Node>) -> bool {
+        let total = self.counts[self.idx(node)].text;
+        total > 0
+            && node.descendants().any(|d| {
+                d.value().as_element().is_some_and(|e| e.name() == "time")
+                    && self.counts[self.idx(d)].text * 10 >= total * 9
+            })
+    }
+
     /// Readability's conditional cleaning: a list, table or division inside
     /// the content that is mostly links, fields or images is left out.
     fn is_clutter(&self, node: NodeRef<'a, Node>, name: &str) -> bool {
@@ -871,6 +891,20 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// Whether an `input` takes typed text (not a button, check box, radio
+/// button or hidden value).
+fn is_entry_field(element: &scraper::node::Element) -> bool {
+    let kind = element
+        .attr("type")
+        .unwrap_or("text")
+        .trim()
+        .to_ascii_lowercase();
+    !matches!(
+        kind.as_str(),
+        "hidden" | "checkbox" | "radio" | "submit" | "button" | "image" | "reset"
+    )
+}
+
 /// Deepest nesting walked; deeper markup (pathological or hostile) is cut.
 const MAX_DEPTH: usize = 256;
 
@@ -882,6 +916,8 @@ struct Emitter<'d, 'a> {
     sections: Vec<Section>,
     current: Section,
     title: Option<String>,
+    /// Text length of the container being walked.
+    root_text: usize,
 }
 
 impl<'a> Emitter<'_, 'a> {
@@ -906,6 +942,7 @@ impl<'a> Emitter<'_, 'a> {
     /// Emits the blocks of a chosen container, which is never left out as
     /// clutter itself.
     fn walk_root(&mut self, node: NodeRef<'a, Node>) {
+        self.root_text = self.doc.counts[self.doc.idx(node)].text;
         let Some(element) = node.value().as_element() else {
             self.walk_children(node, BlockKind::Paragraph, 0);
             return;
@@ -980,7 +1017,12 @@ impl<'a> Emitter<'_, 'a> {
             }
             "p" => {
                 let c = &doc.counts[doc.idx(node)];
-                if c.link_density() > 0.6 && c.text < 200 {
+                // Links standing as a paragraph ("Read also: ...", a list of
+                // headlines) are not the article's prose.
+                if (c.link_density() > 0.6 && c.text < 200) || c.link_density() > 0.8 {
+                    return true;
+                }
+                if doc.only_time(node) {
                     return true;
                 }
                 if c.has_block {
@@ -1010,7 +1052,12 @@ impl<'a> Emitter<'_, 'a> {
                 true
             }
             "blockquote" => {
-                if doc.counts[doc.idx(node)].has_block {
+                let c = &doc.counts[doc.idx(node)];
+                if c.link_density() > 0.5 {
+                    // A "see also" box set as a quote, or an embedded post.
+                    return true;
+                }
+                if c.has_block {
                     self.walk_children(node, BlockKind::Quote, depth);
                 } else {
                     let text = doc.plain_text(node);
@@ -1020,7 +1067,10 @@ impl<'a> Emitter<'_, 'a> {
                 true
             }
             "ul" | "ol" | "dl" | "table" | "div" | "section" | "form" | "fieldset" => {
-                doc.is_clutter(node, name)
+                // What holds most of the chosen container's text is the
+                // content itself, however many fields or images sit in it.
+                let c = &doc.counts[doc.idx(node)];
+                (c.inputs > 1 || c.text * 2 <= self.root_text) && doc.is_clutter(node, name)
             }
             "hr" => true,
             _ => false,
