@@ -464,7 +464,9 @@ impl<'a> Doc<'a> {
             if let Some(element) = node.value().as_element() {
                 let (junk, hint) = junk_by_markup(*node, element);
                 doc.junk[i] = junk;
-                hinted[i] = hint && hints;
+                // A form (sign-up, log-in, comment box) is no article, with
+                // or without hints; unless it wraps the page (ASP.NET).
+                hinted[i] = (hint && hints) || element.name() == "form";
                 doc.weight[i] = if hints { class_weight(element) } else { 0 };
             }
         }
@@ -883,7 +885,7 @@ impl<'a> Doc<'a> {
             && (c.paragraphs as f64) < c.images as f64 * 0.5
             && !in_figure
             && c.text < 300)
-            || (c.inputs > c.paragraphs / 3)
+            || (c.inputs > (c.paragraphs + c.items) / 3)
             || (weight < 25 && density > 0.2 && c.text < 600)
             || (weight >= 25 && density > 0.5)
             || (c.embeds == 1 && c.text < 75)
@@ -1165,6 +1167,16 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
     {
         return (false, true);
     }
+    if matches!(name, "article" | "main")
+        && element
+            .attr("id")
+            .is_some_and(|id| strong_negative(&id.to_ascii_lowercase()))
+    {
+        // `<article id="comment-12">`, `<main id="login-dialog">`. Only the
+        // id counts here: an article's classes often name its categories
+        // and tags (`tag-social-media`).
+        return (false, true);
+    }
     if matches!(name, "body" | "html" | "main" | "article")
         || element
             .attr("itemprop")
@@ -1186,10 +1198,15 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
     }
     // "article-share" is still share buttons and "post-comments" still
     // comments: a strong word wins over a positive one.
-    if STRONG_NEGATIVE.iter().any(|n| hints.contains(n)) {
+    if strong_negative(&hints) {
         return (false, true);
     }
     (false, weak_hint(&hints))
+}
+
+/// Whether a strong boilerplate word stands anywhere in lower-cased hints.
+fn strong_negative(hints: &str) -> bool {
+    STRONG_NEGATIVE.iter().any(|n| hints.contains(n))
 }
 
 /// Whether some class or id token names boilerplate and none names content.
