@@ -349,6 +349,7 @@ const WEAK_NEGATIVE: &[&str] = &[
     "toggle",
     "follow",
     "disclaimer",
+    "sources",
     "sidenav",
     "subnav",
     "topbar",
@@ -1183,6 +1184,19 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
             .is_some_and(|p| p.contains("articleBody") || p.contains("text"))
     {
         return (false, false);
+    }
+    if !INLINE.contains(&name)
+        && element
+            .attr("itemprop")
+            .is_some_and(|p| p.split_ascii_whitespace().any(|p| p == "author"))
+        && node.children().any(|c| {
+            c.value()
+                .as_element()
+                .is_some_and(|e| !INLINE.contains(&e.name()))
+        })
+    {
+        // An author box (photo, biography, links) inside the article.
+        return (false, true);
     }
     if name == "header" {
         let inside_article = node.ancestors().any(|a| {
