@@ -132,6 +132,7 @@ fn source(decoded: &Decoded, path: Option<&str>, format: InputFormat) -> Source 
         newline: report.newline,
         bytes: report.bytes as u64,
         replaced: report.replaced as u64,
+        declared_encoding: report.overruled.map(|e| e.name().to_string()),
     }
 }
 

@@ -75,7 +75,7 @@ pub struct HtmlStructure {
 ///
 /// # Errors
 ///
-/// [`Error::Empty`] when the page has neither a title nor any text.
+/// [`Error::EmptyPage`] when the page has neither a title nor any text.
 pub fn read(decoded: &Decoded) -> Result<HtmlStructure> {
     let text = decoded.text.as_str();
     let html = Html::parse_document(text);
@@ -102,7 +102,7 @@ pub fn read(decoded: &Decoded) -> Result<HtmlStructure> {
         time,
     } = found;
     if title.is_none() && sections.is_empty() {
-        return Err(Error::Empty);
+        return Err(Error::EmptyPage);
     }
     let mut metadata = declared.metadata;
     if metadata.published.is_none() {
@@ -1463,6 +1463,7 @@ mod tests {
         let article = page(bytes);
         assert_eq!(article.source.encoding, "windows-1252");
         assert_eq!(article.source.encoding_source, EncodingSource::Declared);
+        assert_eq!(article.source.declared_encoding, None);
         assert_eq!(article.title.as_deref(), Some("Café culture returns"));
         let blocks = texts(&article);
         assert!(blocks[0].contains("naïve optimism of spring returned with them — at least"));
@@ -1481,6 +1482,7 @@ mod tests {
         let article = page(bytes);
         assert_eq!(article.source.encoding, "windows-1256");
         assert_eq!(article.source.encoding_source, EncodingSource::Detected);
+        assert_eq!(article.source.declared_encoding.as_deref(), Some("UTF-8"));
         assert_eq!(article.source.replaced, 0);
         assert_eq!(article.title.as_deref(), Some("افتتاح المكتبة الجديدة"));
         assert!(texts(&article)[0].starts_with("افتتحت البلدية صباح اليوم"));
@@ -1540,7 +1542,7 @@ mod tests {
         // Markup nested beyond MAX_DEPTH is cut, never a stack overflow.
         match convert(deep.as_bytes(), None, &ConvertOptions::default()) {
             Ok(article) => assert!(texts(&article).iter().all(|t| t.starts_with("Deep"))),
-            Err(error) => assert!(matches!(error, Error::Empty)),
+            Err(error) => assert!(matches!(error, Error::EmptyPage)),
         }
         assert!(matches!(
             convert(
@@ -1551,7 +1553,7 @@ mod tests {
                     ..ConvertOptions::default()
                 }
             ),
-            Err(Error::Empty)
+            Err(Error::EmptyPage)
         ));
         for input in [
             "<p>",
