@@ -41,6 +41,7 @@
 //!
 //! Metadata comes from the page's own declarations (see the `meta` module).
 
+mod byline;
 mod meta;
 mod spans;
 
@@ -98,15 +99,22 @@ pub fn read(decoded: &Decoded) -> Result<HtmlStructure> {
     }
     let Extraction {
         title,
-        sections,
+        mut sections,
         time,
+        containers,
     } = found;
-    if title.is_none() && sections.is_empty() {
-        return Err(Error::EmptyPage);
-    }
     let mut metadata = declared.metadata;
     if metadata.published.is_none() {
         metadata.published = time;
+    }
+    if metadata.authors.is_empty()
+        && let Some(found) = byline::find(&html, &containers)
+    {
+        metadata.authors = found.authors;
+    }
+    drop_bylines(&mut sections, &metadata.authors);
+    if title.is_none() && sections.is_empty() {
+        return Err(Error::EmptyPage);
     }
     let dir_declared = declared.dir.is_some();
     let dir = declared.dir.unwrap_or_else(|| {
@@ -135,6 +143,27 @@ pub fn read(decoded: &Decoded) -> Result<HtmlStructure> {
     })
 }
 
+/// Removes blocks that only name the article's authors ("By Jane Doe"):
+/// they are its byline, already in `metadata.authors`, not its text.
+fn drop_bylines(sections: &mut Vec<Section>, authors: &[String]) {
+    if authors.is_empty() {
+        return;
+    }
+    let is_byline = |block: &Block| {
+        block.text.chars().count() <= 120 && {
+            let names = byline::names(&block.text);
+            !names.is_empty()
+                && names
+                    .iter()
+                    .all(|n| authors.iter().any(|a| a.eq_ignore_ascii_case(n)))
+        }
+    };
+    for section in sections.iter_mut() {
+        section.blocks.retain(|b| !is_byline(b));
+    }
+    sections.retain(|s| s.heading.is_some() || !s.blocks.is_empty());
+}
+
 /// Below this many characters of body text, extraction is tried again
 /// without class and id hints.
 const RETRY_BELOW_CHARS: usize = 500;
@@ -145,6 +174,8 @@ struct Extraction {
     sections: Vec<Section>,
     /// The first `<time datetime>` of the content.
     time: Option<String>,
+    /// The containers the body was read from.
+    containers: Vec<NodeId>,
 }
 
 impl Extraction {
@@ -199,6 +230,7 @@ impl Page<'_> {
             title,
             sections,
             time: doc.first_time(&containers),
+            containers: containers.iter().map(|c| c.id()).collect(),
         }
     }
 }
