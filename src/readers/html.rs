@@ -1478,6 +1478,8 @@ mod tests {
             "<li>Buses return on Wednesday.</li>"
         );
         let m = &article.metadata;
+        // No metadata names the author: the visible byline does.
+        assert_eq!(m.authors, ["Jo Writer"]);
         assert_eq!(m.published.as_deref(), Some("2024-03-05T08:00:00Z"));
         assert_eq!(
             m.url.as_deref(),

@@ -50,9 +50,9 @@ const LEAD_WORDS: &[&str] = &[
     "إعداد",
 ];
 
-/// Words of a job title, which ends the names ("Jane Doe, Senior Reporter"),
-/// or of a credit or label that is not an author ("Photo: ...", "Sponsored").
-const JOB_WORDS: &[&str] = &[
+/// Words of a credit or label that is not an author ("Photo: ...",
+/// "Sponsored content").
+const NOT_AUTHOR_WORDS: &[&str] = &[
     "photo",
     "foto",
     "фото",
@@ -60,6 +60,26 @@ const JOB_WORDS: &[&str] = &[
     "gesponsert",
     "patrocinado",
     "advert",
+];
+
+/// Words that qualify a job title ("Senior Reporter", "Our Correspondent").
+const JOB_QUALIFIERS: &[&str] = &[
+    "staff",
+    "senior",
+    "chief",
+    "special",
+    "guest",
+    "news",
+    "sports",
+    "political",
+    "our",
+    "the",
+    "freelance",
+    "contributing",
+];
+
+/// Words of a job title, which ends the names ("Jane Doe, Senior Reporter").
+const JOB_WORDS: &[&str] = &[
     "reporter",
     "correspondent",
     "editor",
@@ -330,8 +350,16 @@ pub fn names(text: &str) -> Vec<String> {
                 continue;
             }
             let lower = piece.to_lowercase();
-            if JOB_WORDS.iter().any(|w| lower.contains(w)) {
-                // A job title ends this author's part.
+            if NOT_AUTHOR_WORDS.iter().any(|w| lower.contains(w)) {
+                return Vec::new();
+            }
+            let job = |w: &str| JOB_WORDS.contains(&w) || JOB_QUALIFIERS.contains(&w);
+            let words: Vec<&str> = lower.split_whitespace().collect();
+            if (i == 0 && words.iter().all(|w| job(w)))
+                || (i > 0 && words.iter().any(|w| JOB_WORDS.contains(w)))
+            {
+                // "Staff Writer" alone names nobody; after a comma, a job
+                // title ends this author's part.
                 if i == 0 {
                     continue 'parts;
                 }
@@ -411,6 +439,8 @@ mod tests {
         assert_eq!(names("By Byron Smith"), ["Byron Smith"]);
         assert!(names("Photo: Ann Lee").is_empty());
         assert!(names("Gesponserte Inhalte").is_empty());
+        assert!(names("By Staff Writer").is_empty());
+        assert_eq!(names("By Jo Writer"), ["Jo Writer"]);
         // Not names: a sentence, a date, a paragraph.
         assert!(names("By the time the road reopened, it was dark.").is_empty());
         assert!(names("5 March 2024").is_empty());
