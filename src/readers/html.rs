@@ -219,6 +219,11 @@ impl Page<'_> {
             _ => None,
         };
         emitter.title = title.as_ref().map(|(t, _)| t.clone());
+        for node in doc.standfirst(h1.as_ref().map(|(_, id)| *id), &containers) {
+            let text = doc.plain_text(node);
+            let span = emitter.span(node);
+            emitter.push_block(BlockKind::Paragraph, text, span);
+        }
         for &container in &containers {
             emitter.walk_root(container);
         }
@@ -857,6 +862,62 @@ impl<'a> Doc<'a> {
         let h1 = in_content.or_else(anywhere)?;
         let text = self.plain_text(h1).replace('\n', " ");
         (!text.is_empty()).then(|| (text, h1.id()))
+    }
+
+    /// The standfirst: prose standing between the headline (`h1`) and the
+    /// chosen content, such as a subtitle or lead paragraph the page keeps
+    /// in its article header. Only when the headline is close above the
+    /// content (little text between them) and only prose-like leaves: at
+    /// least 50 characters, few links, outside boilerplate.
+    fn standfirst(
+        &self,
+        h1: Option<NodeId>,
+        containers: &[NodeRef<'a, Node>],
+    ) -> Vec<NodeRef<'a, Node>> {
+        let (Some(h1), Some(first)) = (h1.and_then(|id| self.index.get(&id)), containers.first())
+        else {
+            return Vec::new();
+        };
+        let start = self.idx(*first);
+        if *h1 >= start
+            || containers
+                .iter()
+                .any(|c| self.nodes[*h1].ancestors().any(|a| a.id() == c.id()))
+        {
+            return Vec::new();
+        }
+        let mut between = 0;
+        let mut found = Vec::new();
+        let mut i = *h1 + self.nodes[*h1].descendants().count();
+        while i < start {
+            let node = self.nodes[i];
+            let Some(element) = node.value().as_element() else {
+                if let Node::Text(text) = node.value()
+                    && !self.in_junk(node)
+                {
+                    between += collapsed_len(&text[..]);
+                }
+                i += 1;
+                continue;
+            };
+            let c = self.counts[i];
+            let leaf = !c.has_block && !INLINE.contains(&element.name());
+            if leaf
+                && !self.in_junk(node)
+                && c.text >= 50
+                && c.link_density() < 0.3
+                && !matches!(element.name(), "li" | "td" | "th" | "dt" | "dd" | "label")
+            {
+                found.push(node);
+                i += node.descendants().count();
+                continue;
+            }
+            i += 1;
+        }
+        if between > 1000 || found.len() > 2 {
+            return Vec::new();
+        }
+        found
     }
 
     /// The first `<time datetime>` in the content, else in the page.
@@ -1599,6 +1660,31 @@ mod tests {
         ] {
             let _ = convert(input.as_bytes(), Some("x.html"), &ConvertOptions::default());
         }
+    }
+
+    #[test]
+    fn a_standfirst_between_headline_and_body_is_kept_first() {
+        let body = "<p>The council approved the plan on Monday, after a long debate, and work starts in May.</p>"
+            .repeat(6);
+        let page = format!(
+            "<html><body><header class=\"top\"><a href=\"/\">Example News</a></header><main>\
+             <div class=\"head\"><h1>Harbour to be rebuilt</h1>\
+             <div class=\"subtitle\">The old quay will be replaced by a wider one that ferries can use all year.</div>\
+             <span class=\"date\">5 March</span></div>\
+             <div class=\"story\">{body}</div>\
+             <div class=\"more\"><p>Other news of the week that is long enough to count here.</p></div></main></body></html>"
+        );
+        let article = page_html(&page);
+        let blocks = texts(&article);
+        assert_eq!(
+            blocks[0],
+            "The old quay will be replaced by a wider one that ferries can use all year."
+        );
+        assert_eq!(blocks.len(), 7, "{blocks:?}");
+    }
+
+    fn page_html(html: &str) -> Article {
+        page(html.as_bytes())
     }
 
     #[test]
