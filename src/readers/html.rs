@@ -25,6 +25,9 @@
 //!    ancestor; `itemprop=articleBody`, `<article>` and `<main>` are
 //!    preferred when they hold the same text. Siblings that score well, or
 //!    that are paragraphs of real prose, join it (as in Readability).
+//!    Prose standing between the headline and the container (a subtitle
+//!    or lead kept in the article header) opens the body when the two
+//!    stand close.
 //! 4. **Blocks.** The container is walked in document order: `h2`–`h6`
 //!    open sections (level kept), `p` are paragraphs, `blockquote` quotes,
 //!    `li` list items, `pre` code; text directly inside containers forms
@@ -39,7 +42,8 @@
 //! omitted, to the end of its content). Text that stands directly in a
 //! container has the span of that container.
 //!
-//! Metadata comes from the page's own declarations (see the `meta` module).
+//! Metadata comes from the page's own declarations (see the `meta` module);
+//! when they name no author, the visible byline does (the `byline` module).
 
 mod byline;
 mod meta;
