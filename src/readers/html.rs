@@ -223,7 +223,8 @@ impl Page<'_> {
             _ => None,
         };
         emitter.title = title.as_ref().map(|(t, _)| t.clone());
-        for node in doc.standfirst(h1.as_ref().map(|(_, id)| *id), &containers) {
+        let first_h1 = h1.as_ref().map(|(_, id)| *id);
+        for node in doc.standfirst(emitter.title.as_deref(), first_h1, &containers) {
             let text = doc.plain_text(node);
             let span = emitter.span(node);
             emitter.push_block(BlockKind::Paragraph, text, span);
@@ -868,36 +869,50 @@ impl<'a> Doc<'a> {
         (!text.is_empty()).then(|| (text, h1.id()))
     }
 
-    /// The standfirst: prose standing between the headline (`h1`) and the
-    /// chosen content, such as a subtitle or lead paragraph the page keeps
-    /// in its article header. Only when the headline is close above the
+    /// The standfirst: prose standing between the headline and the chosen
+    /// content, such as a subtitle or lead paragraph the page keeps in its
+    /// article header. The headline is the last `h1` before the content
+    /// that reads as the title or is the page's first `h1`; the header around both may be marked as
+    /// boilerplate (`entry-header`), so only boilerplate that does not hold
+    /// the headline counts. Only when the headline is close above the
     /// content (little text between them) and only prose-like leaves: at
-    /// least 50 characters, few links, outside boilerplate.
+    /// least 50 characters, few links.
     fn standfirst(
         &self,
-        h1: Option<NodeId>,
+        title: Option<&str>,
+        first_h1: Option<NodeId>,
         containers: &[NodeRef<'a, Node>],
     ) -> Vec<NodeRef<'a, Node>> {
-        let (Some(h1), Some(first)) = (h1.and_then(|id| self.index.get(&id)), containers.first())
-        else {
+        let Some(first) = containers.first() else {
             return Vec::new();
         };
         let start = self.idx(*first);
-        if *h1 >= start
-            || containers
-                .iter()
-                .any(|c| self.nodes[*h1].ancestors().any(|a| a.id() == c.id()))
-        {
+        let Some(h1) = (0..start).rev().find(|&i| {
+            let node = self.nodes[i];
+            node.value().as_element().is_some_and(|e| e.name() == "h1")
+                && !self.junk[i]
+                && !node.descendants().any(|d| d.id() == first.id())
+                && (Some(node.id()) == first_h1
+                    || title
+                        .is_some_and(|t| same_text(&self.plain_text(node).replace('\n', " "), t)))
+        }) else {
             return Vec::new();
-        }
+        };
+        let headline = self.nodes[h1];
+        let outside_header = |node: NodeRef<'a, Node>| {
+            std::iter::once(node)
+                .chain(node.ancestors())
+                .take_while(|a| !headline.ancestors().any(|h| h.id() == a.id()))
+                .any(|a| self.junk[self.idx(a)])
+        };
         let mut between = 0;
         let mut found = Vec::new();
-        let mut i = *h1 + self.nodes[*h1].descendants().count();
+        let mut i = h1 + headline.descendants().count();
         while i < start {
             let node = self.nodes[i];
             let Some(element) = node.value().as_element() else {
                 if let Node::Text(text) = node.value()
-                    && !self.in_junk(node)
+                    && !outside_header(node)
                 {
                     between += collapsed_len(&text[..]);
                 }
@@ -907,7 +922,7 @@ impl<'a> Doc<'a> {
             let c = self.counts[i];
             let leaf = !c.has_block && !INLINE.contains(&element.name());
             if leaf
-                && !self.in_junk(node)
+                && !outside_header(node)
                 && c.text >= 50
                 && c.link_density() < 0.3
                 && !matches!(element.name(), "li" | "td" | "th" | "dt" | "dd" | "label")
@@ -1663,6 +1678,39 @@ mod tests {
             "</p></p><li>a<li>b",
         ] {
             let _ = convert(input.as_bytes(), Some("x.html"), &ConvertOptions::default());
+        }
+    }
+
+    #[test]
+    fn byline_standfirst_and_clutter_inside_the_body() {
+        let bytes = include_bytes!("../../fixtures/html-byline-standfirst/input.html");
+        let article = page(bytes);
+        assert_eq!(article.metadata.authors, ["Mara Quinn"]);
+        assert_eq!(article.metadata.published.as_deref(), Some("2024-11-02"));
+        let blocks = texts(&article);
+        assert_eq!(
+            blocks[0],
+            "Fewer crossings on weekdays, but the late ferry on Fridays stays, the operator said."
+        );
+        assert!(blocks[1].starts_with("The island ferry will sail"));
+        assert!(
+            blocks
+                .last()
+                .unwrap()
+                .starts_with("The operator will send the new timetable")
+        );
+        assert_eq!(blocks.len(), 5, "{blocks:?}");
+        let all = blocks.join("\n");
+        for left_out in [
+            "2 November",
+            "Mara Quinn",
+            "Read also",
+            "morning briefing",
+            "Follow us",
+            "More stories",
+            "Lighthouse",
+        ] {
+            assert!(!all.contains(left_out), "{left_out} kept in {all}");
         }
     }
 
