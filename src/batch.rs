@@ -1000,6 +1000,12 @@ impl Tally<'_> {
                 source.encoding
             ));
         }
+        if let Some(warning) = source.declared_encoding.as_deref().and_then(|declared| {
+            crate::decode::overruled_warning(declared, &source.encoding, source.encoding_source)
+        }) {
+            self.console
+                .eprint(&format!("{}: {warning}", input.display()));
+        }
         if let Some(warning) = crate::decode::low_confidence_warning(
             &source.encoding,
             source.encoding_source,

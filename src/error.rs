@@ -24,6 +24,10 @@ pub enum Error {
     /// The input holds no text at all (empty or only blank lines).
     #[error("no text found: the input is empty or holds only blank lines")]
     Empty,
+    /// An HTML page whose markup holds neither a title nor any article text
+    /// (an empty page, a frameset, a page built by scripts).
+    #[error("no article text found in the HTML page")]
+    EmptyPage,
     /// The input is larger than `--max-input-size`.
     #[error("input is larger than the limit of {limit} bytes (see --max-input-size)")]
     TooLarge {
@@ -82,7 +86,7 @@ impl Error {
         match self {
             Error::Malformed { .. } => "malformed",
             Error::Binary(_) => "not_text",
-            Error::Empty => "empty",
+            Error::Empty | Error::EmptyPage => "empty",
             Error::TooLarge { .. } => "too_large",
             Error::Io(_) => "io",
             Error::Write(_) => "write",

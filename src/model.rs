@@ -183,6 +183,11 @@ pub struct Source {
     pub bytes: u64,
     /// Malformed byte sequences replaced with U+FFFD while decoding.
     pub replaced: u64,
+    /// The encoding the document declared (HTML `<meta charset>`) when its
+    /// bytes contradicted the declaration and `encoding` was used instead;
+    /// absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_encoding: Option<String>,
 }
 
 /// How the input format was decided, strongest first (like

@@ -213,6 +213,7 @@ fn source(
         newline: report.newline,
         bytes: report.bytes as u64,
         replaced: report.replaced as u64,
+        declared_encoding: report.overruled.map(|e| e.name().to_string()),
     }
 }
 

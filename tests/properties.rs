@@ -201,6 +201,7 @@ fn article() -> impl Strategy<Value = Article> {
                     newline: Newline::Lf,
                     bytes: 0,
                     replaced: 0,
+                    declared_encoding: None,
                 },
                 stats: Stats::default(),
             };

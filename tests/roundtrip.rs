@@ -334,6 +334,7 @@ fn article() -> impl Strategy<Value = Article> {
                     newline: Newline::Lf,
                     bytes: 1,
                     replaced: 0,
+                    declared_encoding: None,
                 },
                 stats: Stats::default(),
             };

@@ -55,6 +55,9 @@ pub struct EncodingReport {
     pub bytes: usize,
     /// Malformed sequences replaced with U+FFFD.
     pub replaced: usize,
+    /// The encoding the document declared when the bytes contradicted it
+    /// and another one was used (a page declaring UTF-8 that is not).
+    pub overruled: Option<&'static Encoding>,
 }
 
 /// Below this confidence a detected encoding deserves a warning: the best
@@ -63,6 +66,14 @@ pub struct EncodingReport {
 pub const LOW_CONFIDENCE: f64 = 0.5;
 
 impl EncodingReport {
+    /// The warning to print (after `artconv: <file>: `) when the document's
+    /// own declaration was overruled by the bytes; `None` otherwise.
+    pub fn overruled_warning(&self) -> Option<String> {
+        self.overruled.and_then(|declared| {
+            overruled_warning(declared.name(), self.encoding.name(), self.source)
+        })
+    }
+
     /// The warning to print (after `artconv: <file>: `) when the encoding
     /// was guessed with low confidence; `None` otherwise.
     pub fn low_confidence_warning(&self) -> Option<String> {
@@ -79,6 +90,18 @@ pub fn low_confidence_warning(
 ) -> Option<String> {
     (source == EncodingSource::Detected && confidence < LOW_CONFIDENCE).then(|| {
         format!("encoding guessed as {encoding} with low confidence; use --encoding to be sure")
+    })
+}
+
+/// The warning for a declaration the bytes overruled, shared by conversion
+/// and batch runs: `page declares UTF-8 but is not valid UTF-8; decoded as
+/// windows-1256 (detected)`.
+pub fn overruled_warning(declared: &str, used: &str, source: EncodingSource) -> Option<String> {
+    (!declared.eq_ignore_ascii_case(used)).then(|| {
+        format!(
+            "page declares {declared} but is not valid {declared}; decoded as {used} ({})",
+            source.as_str()
+        )
     })
 }
 
@@ -136,6 +159,15 @@ pub fn decode(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded> {
     {
         return finish(bytes, 0, encoding, EncodingSource::Declared, 1.0, options);
     }
+    let mut decoded = detect_and_decode(bytes, options)?;
+    decoded.report.overruled = options
+        .declared
+        .filter(|declared| *declared != decoded.report.encoding);
+    Ok(decoded)
+}
+
+/// Rule 4: detection, for input that nothing stronger decided.
+fn detect_and_decode(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded> {
     if detect::is_iso_2022_jp(bytes) {
         return finish(
             bytes,
@@ -213,6 +245,7 @@ fn finish(
             newline,
             bytes: bytes.len(),
             replaced,
+            overruled: None,
         },
         text,
         offsets,
@@ -462,6 +495,32 @@ mod tests {
         assert!(decoded.report.bom);
         assert_eq!(decoded.original_offset(0), 3);
         assert_eq!(decoded.original_offset(3), 6);
+    }
+
+    #[test]
+    fn a_declaration_the_bytes_contradict_is_reported_as_overruled() {
+        let (bytes, _, _) =
+            encoding_rs::WINDOWS_1252.encode("Café, crème brûlée et thé à volonté.");
+        let declared = |encoding| DecodeOptions {
+            declared: Some(encoding),
+            ..Default::default()
+        };
+        let decoded = decode(&bytes, &declared(UTF_8)).unwrap();
+        assert_eq!(decoded.report.source, EncodingSource::Detected);
+        assert_eq!(decoded.report.overruled, Some(UTF_8));
+        let warning = decoded.report.overruled_warning().unwrap();
+        assert!(
+            warning.starts_with("page declares UTF-8 but is not valid UTF-8; decoded as ")
+                && warning.ends_with(" (detected)"),
+            "{warning}"
+        );
+        // A declaration that is followed, or no declaration: nothing to say.
+        let decoded = decode(&bytes, &declared(encoding_rs::WINDOWS_1252)).unwrap();
+        assert_eq!(decoded.report.source, EncodingSource::Declared);
+        assert_eq!(decoded.report.overruled_warning(), None);
+        assert_eq!(decode_default(&bytes).report.overruled, None);
+        let decoded = decode("Café".as_bytes(), &declared(UTF_8)).unwrap();
+        assert_eq!(decoded.report.overruled, None);
     }
 
     #[test]

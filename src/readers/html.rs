@@ -25,6 +25,9 @@
 //!    ancestor; `itemprop=articleBody`, `<article>` and `<main>` are
 //!    preferred when they hold the same text. Siblings that score well, or
 //!    that are paragraphs of real prose, join it (as in Readability).
+//!    Prose standing between the headline and the container (a subtitle
+//!    or lead kept in the article header) opens the body when the two
+//!    stand close.
 //! 4. **Blocks.** The container is walked in document order: `h2`–`h6`
 //!    open sections (level kept), `p` are paragraphs, `blockquote` quotes,
 //!    `li` list items, `pre` code; text directly inside containers forms
@@ -39,8 +42,10 @@
 //! omitted, to the end of its content). Text that stands directly in a
 //! container has the span of that container.
 //!
-//! Metadata comes from the page's own declarations (see the `meta` module).
+//! Metadata comes from the page's own declarations (see the `meta` module);
+//! when they name no author, the visible byline does (the `byline` module).
 
+mod byline;
 mod meta;
 mod nesting;
 mod spans;
@@ -76,7 +81,7 @@ pub struct HtmlStructure {
 ///
 /// # Errors
 ///
-/// [`Error::Empty`] when the page has neither a title nor any text.
+/// [`Error::EmptyPage`] when the page has neither a title nor any text.
 pub fn read(decoded: &Decoded) -> Result<HtmlStructure> {
     // Blanking deep tags keeps every offset, so spans still point into
     // the decoded text.
@@ -102,15 +107,22 @@ pub fn read(decoded: &Decoded) -> Result<HtmlStructure> {
     }
     let Extraction {
         title,
-        sections,
+        mut sections,
         time,
+        containers,
     } = found;
-    if title.is_none() && sections.is_empty() {
-        return Err(Error::Empty);
-    }
     let mut metadata = declared.metadata;
     if metadata.published.is_none() {
         metadata.published = time;
+    }
+    if metadata.authors.is_empty()
+        && let Some(found) = byline::find(&html, &containers)
+    {
+        metadata.authors = found.authors;
+    }
+    drop_bylines(&mut sections, &metadata.authors);
+    if title.is_none() && sections.is_empty() {
+        return Err(Error::EmptyPage);
     }
     let dir_declared = declared.dir.is_some();
     let dir = declared.dir.unwrap_or_else(|| {
@@ -139,6 +151,27 @@ pub fn read(decoded: &Decoded) -> Result<HtmlStructure> {
     })
 }
 
+/// Removes blocks that only name the article's authors ("By Jane Doe"):
+/// they are its byline, already in `metadata.authors`, not its text.
+fn drop_bylines(sections: &mut Vec<Section>, authors: &[String]) {
+    if authors.is_empty() {
+        return;
+    }
+    let is_byline = |block: &Block| {
+        block.text.chars().count() <= 120 && {
+            let names = byline::names(&block.text);
+            !names.is_empty()
+                && names
+                    .iter()
+                    .all(|n| authors.iter().any(|a| a.eq_ignore_ascii_case(n)))
+        }
+    };
+    for section in sections.iter_mut() {
+        section.blocks.retain(|b| !is_byline(b));
+    }
+    sections.retain(|s| s.heading.is_some() || !s.blocks.is_empty());
+}
+
 /// Below this many characters of body text, extraction is tried again
 /// without class and id hints.
 const RETRY_BELOW_CHARS: usize = 500;
@@ -149,6 +182,8 @@ struct Extraction {
     sections: Vec<Section>,
     /// The first `<time datetime>` of the content.
     time: Option<String>,
+    /// The containers the body was read from.
+    containers: Vec<NodeId>,
 }
 
 impl Extraction {
@@ -182,6 +217,7 @@ impl Page<'_> {
             sections: Vec::new(),
             current: empty_section(),
             title: None,
+            root_text: 0,
         };
         let h1 = doc.first_h1(&containers);
         let title = match (&declared.og_title, &h1, &declared.title_tag) {
@@ -191,6 +227,12 @@ impl Page<'_> {
             _ => None,
         };
         emitter.title = title.as_ref().map(|(t, _)| t.clone());
+        let first_h1 = h1.as_ref().map(|(_, id)| *id);
+        for node in doc.standfirst(emitter.title.as_deref(), first_h1, &containers) {
+            let text = doc.plain_text(node);
+            let span = emitter.span(node);
+            emitter.push_block(BlockKind::Paragraph, text, span);
+        }
         for &container in &containers {
             emitter.walk_root(container);
         }
@@ -202,6 +244,7 @@ impl Page<'_> {
             title,
             sections,
             time: doc.first_time(&containers),
+            containers: containers.iter().map(|c| c.id()).collect(),
         }
     }
 }
@@ -348,6 +391,11 @@ const WEAK_NEGATIVE: &[&str] = &[
     "tools",
     "caption",
     "credits",
+    "credit",
+    "toggle",
+    "follow",
+    "disclaimer",
+    "sources",
     "sidenav",
     "subnav",
     "topbar",
@@ -463,7 +511,9 @@ impl<'a> Doc<'a> {
             if let Some(element) = node.value().as_element() {
                 let (junk, hint) = junk_by_markup(*node, element);
                 doc.junk[i] = junk;
-                hinted[i] = hint && hints;
+                // A form (sign-up, log-in, comment box) is no article, with
+                // or without hints; unless it wraps the page (ASP.NET).
+                hinted[i] = (hint && hints) || element.name() == "form";
                 doc.weight[i] = if hints { class_weight(element) } else { 0 };
             }
         }
@@ -510,7 +560,11 @@ impl<'a> Doc<'a> {
                     "p" => own.paragraphs += 1,
                     "li" => own.items += 1,
                     "img" => own.images += 1,
-                    "input" | "select" | "textarea" | "button" => own.inputs += 1,
+                    // Buttons (print, share, "show more") and check boxes
+                    // (ingredient and task lists) are everywhere on modern
+                    // pages; only fields that take typed input mark a form.
+                    "input" if !is_entry_field(element) => {}
+                    "input" | "select" | "textarea" => own.inputs += 1,
                     "embed" | "iframe" | "object" | "video" => own.embeds += 1,
                     _ => {}
                 },
@@ -819,6 +873,76 @@ impl<'a> Doc<'a> {
         (!text.is_empty()).then(|| (text, h1.id()))
     }
 
+    /// The standfirst: prose standing between the headline and the chosen
+    /// content, such as a subtitle or lead paragraph the page keeps in its
+    /// article header. The headline is the last `h1` before the content
+    /// that reads as the title or is the page's first `h1`; the header around both may be marked as
+    /// boilerplate (`entry-header`), so only boilerplate that does not hold
+    /// the headline counts. Only when the headline is close above the
+    /// content (little text between them) and only prose-like leaves: at
+    /// least 50 characters, few links.
+    fn standfirst(
+        &self,
+        title: Option<&str>,
+        first_h1: Option<NodeId>,
+        containers: &[NodeRef<'a, Node>],
+    ) -> Vec<NodeRef<'a, Node>> {
+        let Some(first) = containers.first() else {
+            return Vec::new();
+        };
+        let start = self.idx(*first);
+        let Some(h1) = (0..start).rev().find(|&i| {
+            let node = self.nodes[i];
+            node.value().as_element().is_some_and(|e| e.name() == "h1")
+                && !self.junk[i]
+                && !node.descendants().any(|d| d.id() == first.id())
+                && (Some(node.id()) == first_h1
+                    || title
+                        .is_some_and(|t| same_text(&self.plain_text(node).replace('\n', " "), t)))
+        }) else {
+            return Vec::new();
+        };
+        let headline = self.nodes[h1];
+        let outside_header = |node: NodeRef<'a, Node>| {
+            std::iter::once(node)
+                .chain(node.ancestors())
+                .take_while(|a| !headline.ancestors().any(|h| h.id() == a.id()))
+                .any(|a| self.junk[self.idx(a)])
+        };
+        let mut between = 0;
+        let mut found = Vec::new();
+        let mut i = h1 + headline.descendants().count();
+        while i < start {
+            let node = self.nodes[i];
+            let Some(element) = node.value().as_element() else {
+                if let Node::Text(text) = node.value()
+                    && !outside_header(node)
+                {
+                    between += collapsed_len(&text[..]);
+                }
+                i += 1;
+                continue;
+            };
+            let c = self.counts[i];
+            let leaf = !c.has_block && !INLINE.contains(&element.name());
+            if leaf
+                && !outside_header(node)
+                && c.text >= 50
+                && c.link_density() < 0.3
+                && !matches!(element.name(), "li" | "td" | "th" | "dt" | "dd" | "label")
+            {
+                found.push(node);
+                i += node.descendants().count();
+                continue;
+            }
+            i += 1;
+        }
+        if between > 1000 || found.len() > 2 {
+            return Vec::new();
+        }
+        found
+    }
+
     /// The first `<time datetime>` in the content, else in the page.
     fn first_time(&self, containers: &[NodeRef<'a, Node>]) -> Option<String> {
         let time = |n: &NodeRef<'a, Node>| {
@@ -839,6 +963,17 @@ impl<'a> Doc<'a> {
                     .iter()
                     .filter(|n| !self.in_junk(**n))
                     .find_map(time)
+            })
+    }
+
+    /// Whether the element's text is a `<time>` element and nothing else
+    /// (a dateline set as a paragraph).
+    fn only_time(&self, node: NodeRef<'a, Node>) -> bool {
+        let total = self.counts[self.idx(node)].text;
+        total > 0
+            && node.descendants().any(|d| {
+                d.value().as_element().is_some_and(|e| e.name() == "time")
+                    && self.counts[self.idx(d)].text * 10 >= total * 9
             })
     }
 
@@ -867,12 +1002,26 @@ impl<'a> Doc<'a> {
             && (c.paragraphs as f64) < c.images as f64 * 0.5
             && !in_figure
             && c.text < 300)
-            || (c.inputs > c.paragraphs / 3)
+            || (c.inputs > (c.paragraphs + c.items) / 3)
             || (weight < 25 && density > 0.2 && c.text < 600)
             || (weight >= 25 && density > 0.5)
             || (c.embeds == 1 && c.text < 75)
             || c.embeds > 1
     }
+}
+
+/// Whether an `input` takes typed text (not a button, check box, radio
+/// button or hidden value).
+fn is_entry_field(element: &scraper::node::Element) -> bool {
+    let kind = element
+        .attr("type")
+        .unwrap_or("text")
+        .trim()
+        .to_ascii_lowercase();
+    !matches!(
+        kind.as_str(),
+        "hidden" | "checkbox" | "radio" | "submit" | "button" | "image" | "reset"
+    )
 }
 
 /// Deepest nesting walked; deeper markup (pathological or hostile) is cut.
@@ -886,6 +1035,8 @@ struct Emitter<'d, 'a> {
     sections: Vec<Section>,
     current: Section,
     title: Option<String>,
+    /// Text length of the container being walked.
+    root_text: usize,
 }
 
 impl<'a> Emitter<'_, 'a> {
@@ -910,6 +1061,7 @@ impl<'a> Emitter<'_, 'a> {
     /// Emits the blocks of a chosen container, which is never left out as
     /// clutter itself.
     fn walk_root(&mut self, node: NodeRef<'a, Node>) {
+        self.root_text = self.doc.counts[self.doc.idx(node)].text;
         let Some(element) = node.value().as_element() else {
             self.walk_children(node, BlockKind::Paragraph, 0);
             return;
@@ -984,7 +1136,12 @@ impl<'a> Emitter<'_, 'a> {
             }
             "p" => {
                 let c = &doc.counts[doc.idx(node)];
-                if c.link_density() > 0.6 && c.text < 200 {
+                // Links standing as a paragraph ("Read also: ...", a list of
+                // headlines) are not the article's prose.
+                if (c.link_density() > 0.6 && c.text < 200) || c.link_density() > 0.8 {
+                    return true;
+                }
+                if doc.only_time(node) {
                     return true;
                 }
                 if c.has_block {
@@ -1014,7 +1171,12 @@ impl<'a> Emitter<'_, 'a> {
                 true
             }
             "blockquote" => {
-                if doc.counts[doc.idx(node)].has_block {
+                let c = &doc.counts[doc.idx(node)];
+                if c.link_density() > 0.5 {
+                    // A "see also" box set as a quote, or an embedded post.
+                    return true;
+                }
+                if c.has_block {
                     self.walk_children(node, BlockKind::Quote, depth);
                 } else {
                     let text = doc.plain_text(node);
@@ -1024,7 +1186,10 @@ impl<'a> Emitter<'_, 'a> {
                 true
             }
             "ul" | "ol" | "dl" | "table" | "div" | "section" | "form" | "fieldset" => {
-                doc.is_clutter(node, name)
+                // What holds most of the chosen container's text is the
+                // content itself, however many fields or images sit in it.
+                let c = &doc.counts[doc.idx(node)];
+                (c.inputs > 1 || c.text * 2 <= self.root_text) && doc.is_clutter(node, name)
             }
             "hr" => true,
             _ => false,
@@ -1119,12 +1284,35 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
     {
         return (false, true);
     }
+    if matches!(name, "article" | "main")
+        && element
+            .attr("id")
+            .is_some_and(|id| strong_negative(&id.to_ascii_lowercase()))
+    {
+        // `<article id="comment-12">`, `<main id="login-dialog">`. Only the
+        // id counts here: an article's classes often name its categories
+        // and tags (`tag-social-media`).
+        return (false, true);
+    }
     if matches!(name, "body" | "html" | "main" | "article")
         || element
             .attr("itemprop")
             .is_some_and(|p| p.contains("articleBody") || p.contains("text"))
     {
         return (false, false);
+    }
+    if !INLINE.contains(&name)
+        && element
+            .attr("itemprop")
+            .is_some_and(|p| p.split_ascii_whitespace().any(|p| p == "author"))
+        && node.children().any(|c| {
+            c.value()
+                .as_element()
+                .is_some_and(|e| !INLINE.contains(&e.name()))
+        })
+    {
+        // An author box (photo, biography, links) inside the article.
+        return (false, true);
     }
     if name == "header" {
         let inside_article = node.ancestors().any(|a| {
@@ -1140,10 +1328,15 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
     }
     // "article-share" is still share buttons and "post-comments" still
     // comments: a strong word wins over a positive one.
-    if STRONG_NEGATIVE.iter().any(|n| hints.contains(n)) {
+    if strong_negative(&hints) {
         return (false, true);
     }
     (false, weak_hint(&hints))
+}
+
+/// Whether a strong boilerplate word stands anywhere in lower-cased hints.
+fn strong_negative(hints: &str) -> bool {
+    STRONG_NEGATIVE.iter().any(|n| hints.contains(n))
 }
 
 /// Whether some class or id token names boilerplate and none names content.
@@ -1369,6 +1562,8 @@ mod tests {
             "<li>Buses return on Wednesday.</li>"
         );
         let m = &article.metadata;
+        // No metadata names the author: the visible byline does.
+        assert_eq!(m.authors, ["Jo Writer"]);
         assert_eq!(m.published.as_deref(), Some("2024-03-05T08:00:00Z"));
         assert_eq!(
             m.url.as_deref(),
@@ -1386,6 +1581,7 @@ mod tests {
         let article = page(bytes);
         assert_eq!(article.source.encoding, "windows-1252");
         assert_eq!(article.source.encoding_source, EncodingSource::Declared);
+        assert_eq!(article.source.declared_encoding, None);
         assert_eq!(article.title.as_deref(), Some("Café culture returns"));
         let blocks = texts(&article);
         assert!(blocks[0].contains("naïve optimism of spring returned with them — at least"));
@@ -1404,6 +1600,7 @@ mod tests {
         let article = page(bytes);
         assert_eq!(article.source.encoding, "windows-1256");
         assert_eq!(article.source.encoding_source, EncodingSource::Detected);
+        assert_eq!(article.source.declared_encoding.as_deref(), Some("UTF-8"));
         assert_eq!(article.source.replaced, 0);
         assert_eq!(article.title.as_deref(), Some("افتتاح المكتبة الجديدة"));
         assert!(texts(&article)[0].starts_with("افتتحت البلدية صباح اليوم"));
@@ -1463,7 +1660,7 @@ mod tests {
         // Markup nested beyond MAX_DEPTH is cut, never a stack overflow.
         match convert(deep.as_bytes(), None, &ConvertOptions::default()) {
             Ok(article) => assert!(texts(&article).iter().all(|t| t.starts_with("Deep"))),
-            Err(error) => assert!(matches!(error, Error::Empty)),
+            Err(error) => assert!(matches!(error, Error::EmptyPage)),
         }
         assert!(matches!(
             convert(
@@ -1474,7 +1671,7 @@ mod tests {
                     ..ConvertOptions::default()
                 }
             ),
-            Err(Error::Empty)
+            Err(Error::EmptyPage)
         ));
         for input in [
             "<p>",
@@ -1486,6 +1683,64 @@ mod tests {
         ] {
             let _ = convert(input.as_bytes(), Some("x.html"), &ConvertOptions::default());
         }
+    }
+
+    #[test]
+    fn byline_standfirst_and_clutter_inside_the_body() {
+        let bytes = include_bytes!("../../fixtures/html-byline-standfirst/input.html");
+        let article = page(bytes);
+        assert_eq!(article.metadata.authors, ["Mara Quinn"]);
+        assert_eq!(article.metadata.published.as_deref(), Some("2024-11-02"));
+        let blocks = texts(&article);
+        assert_eq!(
+            blocks[0],
+            "Fewer crossings on weekdays, but the late ferry on Fridays stays, the operator said."
+        );
+        assert!(blocks[1].starts_with("The island ferry will sail"));
+        assert!(
+            blocks
+                .last()
+                .unwrap()
+                .starts_with("The operator will send the new timetable")
+        );
+        assert_eq!(blocks.len(), 5, "{blocks:?}");
+        let all = blocks.join("\n");
+        for left_out in [
+            "2 November",
+            "Mara Quinn",
+            "Read also",
+            "morning briefing",
+            "Follow us",
+            "More stories",
+            "Lighthouse",
+        ] {
+            assert!(!all.contains(left_out), "{left_out} kept in {all}");
+        }
+    }
+
+    #[test]
+    fn a_standfirst_between_headline_and_body_is_kept_first() {
+        let body = "<p>The council approved the plan on Monday, after a long debate, and work starts in May.</p>"
+            .repeat(6);
+        let page = format!(
+            "<html><body><header class=\"top\"><a href=\"/\">Example News</a></header><main>\
+             <div class=\"head\"><h1>Harbour to be rebuilt</h1>\
+             <div class=\"subtitle\">The old quay will be replaced by a wider one that ferries can use all year.</div>\
+             <span class=\"date\">5 March</span></div>\
+             <div class=\"story\">{body}</div>\
+             <div class=\"more\"><p>Other news of the week that is long enough to count here.</p></div></main></body></html>"
+        );
+        let article = page_html(&page);
+        let blocks = texts(&article);
+        assert_eq!(
+            blocks[0],
+            "The old quay will be replaced by a wider one that ferries can use all year."
+        );
+        assert_eq!(blocks.len(), 7, "{blocks:?}");
+    }
+
+    fn page_html(html: &str) -> Article {
+        page(html.as_bytes())
     }
 
     #[test]

@@ -257,6 +257,7 @@ impl Xml<'_> {
                 newline: crate::model::Newline::None,
                 bytes: 0,
                 replaced: 0,
+                declared_encoding: None,
             },
             stats: Stats::default(),
         };
@@ -434,6 +435,9 @@ impl Xml<'_> {
             ("replaced", false),
         ] {
             object.insert(name.into(), typed(name, quoted)?);
+        }
+        if let Some(declared) = attribute(attributes, "declared_encoding") {
+            object.insert("declared_encoding".into(), declared.into());
         }
         serde_json::from_value(serde_json::Value::Object(object))
             .map_err(|error| self.here(format!("<source>: {error}")))

@@ -219,6 +219,9 @@ impl<W: Write> XmlOut<W> {
             ("bytes", source.bytes.to_string().into()),
             ("replaced", source.replaced.to_string().into()),
         ]);
+        if let Some(declared) = &source.declared_encoding {
+            attributes.push(("declared_encoding", declared.as_str().into()));
+        }
         // The path itself may hold forbidden characters: count them too.
         let mut path_dropped = 0;
         if let Some(path) = &source.path {
