@@ -47,6 +47,34 @@ pub const DEFAULT_MAX_INPUT_SIZE: u64 = 256 * 1024 * 1024;
 /// Any [`crate::Error`] of decoding or reading; the caller adds the input's
 /// name when it prints it.
 pub fn convert(bytes: &[u8], path: Option<&str>, options: &ConvertOptions) -> Result<Article> {
+    let (format, decode_options) = prepare(bytes, path, options)?;
+    let decoded = decode::decode(bytes, &decode_options)?;
+    finish(decoded, path, format, options)
+}
+
+/// [`convert`] for bytes the caller no longer needs: UTF-8 input becomes
+/// the text without a copy, so a large input is held in memory once, not
+/// twice. The article is the same as [`convert`]'s.
+///
+/// # Errors
+///
+/// As [`convert`].
+pub fn convert_owned(
+    bytes: Vec<u8>,
+    path: Option<&str>,
+    options: &ConvertOptions,
+) -> Result<Article> {
+    let (format, decode_options) = prepare(&bytes, path, options)?;
+    let decoded = decode::decode_owned(bytes, &decode_options)?;
+    finish(decoded, path, format, options)
+}
+
+/// The size check, the reader to run and the decoding options.
+fn prepare(
+    bytes: &[u8],
+    path: Option<&str>,
+    options: &ConvertOptions,
+) -> Result<(InputFormat, DecodeOptions)> {
     if bytes.len() as u64 > options.max_input_size {
         return Err(crate::Error::TooLarge {
             limit: options.max_input_size,
@@ -57,7 +85,16 @@ pub fn convert(bytes: &[u8], path: Option<&str>, options: &ConvertOptions) -> Re
     if format == InputFormat::Html && decode_options.declared.is_none() {
         decode_options.declared = decode::html_prescan::prescan(bytes);
     }
-    let decoded = decode::decode(bytes, &decode_options)?;
+    Ok((format, decode_options))
+}
+
+/// Reads the decoded text into an article and fills what every reader shares.
+fn finish(
+    decoded: Decoded,
+    path: Option<&str>,
+    format: InputFormat,
+    options: &ConvertOptions,
+) -> Result<Article> {
     let mut declared_dir = None;
     let mut article = match format {
         InputFormat::Auto | InputFormat::Text => read_text(&decoded)?,
