@@ -4,13 +4,15 @@
 # RSS, time relative to `cat` and speed relative to pandoc.
 #
 # The script builds its own inputs under a scratch folder (the seed article
-# repeated to 10 MB, 100 MB and, with --big, 1 GB of UTF-8; 100 MB of
-# windows-1256; 20,000 small files mixing UTF-8, windows-1256 and UTF-16;
-# small HTML pages) and never runs inside `cargo test`.
+# repeated to 10 MB, 100 MB and, with --big, 1 GB of UTF-8; the 100 MB
+# text converted to windows-1256 by iconv (58 MB: Arabic letters take one
+# byte there, two in UTF-8); 20,000 small files mixing UTF-8, windows-1256
+# and UTF-16; small HTML pages) and never runs inside `cargo test`.
 #
 # Usage: scripts/bench.sh [--quick] [--big] [--runs N] [--files N]
 #                         [--sizes "10 100"] [--pandoc-sizes "10"]
 #                         [--dir DIR] [--no-build] [--only GROUPS]
+#                         [--formats "json csv xml md"|none]
 #
 # Every flag has an environment twin (read first, flags win):
 #   BENCH_RUNS (5)            hyperfine runs per command (1 warm-up besides)
@@ -25,13 +27,17 @@
 #                             and reused by later runs)
 #   BENCH_ONLY (all)          groups to run, among: text w1256 seed files
 #                             detect html
+#   BENCH_FORMATS ("json csv xml md")  formats timed on the text inputs
+#                             besides JSON Lines ("none" for none)
 #   ARTCONV (target/release/artconv)
 #
 # --quick is BENCH_RUNS=3 BENCH_SIZES=10 BENCH_FILES=2000 BENCH_PAGES=200.
 #
-# The ratios: "x cat" is the time artconv (or a peer) needs for the work
-# divided by the time cat needs to read the same bytes; "vs pandoc" is how
-# many times faster than pandoc the row is, per byte or per file.
+# The ratios: "x cat" is the wall time artconv (or a peer) needs for the
+# work divided by the wall time cat needs to read the same bytes; "vs
+# pandoc" is how many times faster than pandoc the row is (wall time, per
+# byte or per file). "CPU" is hyperfine's mean user + system time: on a
+# shared machine it moves much less than the wall time.
 # Peak RSS is GNU time's "Maximum resident set size": for rows that run
 # several processes (xargs) it is the largest single process.
 
@@ -46,6 +52,7 @@ pages=${BENCH_PAGES:-1000}
 jobs=${BENCH_JOBS:-2}
 scratch=${BENCH_DIR:-${TMPDIR:-/tmp}/artconv-bench}
 only=${BENCH_ONLY:-"text w1256 seed files detect html"}
+formats=${BENCH_FORMATS:-"json csv xml md"}
 build=1
 
 while [ $# -gt 0 ]; do
@@ -60,6 +67,7 @@ while [ $# -gt 0 ]; do
         --jobs) jobs=$2; shift ;;
         --dir) scratch=$2; shift ;;
         --only) only=$2; shift ;;
+        --formats) formats=$2; shift ;;
         --no-build) build=0 ;;
         -h|--help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -67,6 +75,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 [ "$big" = 1 ] && sizes="$sizes 1024"
+[ "$formats" = none ] && formats=""
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 artconv=${ARTCONV:-$root/target/release/artconv}
@@ -217,7 +226,12 @@ EOF
 
 rows=$scratch/rows.tsv
 : > "$rows"
-out=$scratch/out
+# Where --out-dir writes. On this project's shared VM, creating a file on
+# the ext4 disk costs about a millisecond, which would hide artconv's own
+# cost: the batch rows write to tmpfs when there is one (BENCH_OUT to
+# choose), and one row writes to the scratch folder's disk.
+out=${BENCH_OUT:-$( [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm/artconv-bench-out || echo "$scratch/out" )}
+disk_out=$scratch/out
 
 # measure GROUP WORK TOOL AMOUNT UNIT PREPARE COMMAND
 # AMOUNT is bytes (UNIT "B") or files (UNIT "files"); PREPARE runs before
@@ -228,7 +242,8 @@ measure() {
     case "$tool" in pandoc*) runs_here=$(( runs < 3 ? runs : 3 )) ;; esac
     case "$group" in text-1024) runs_here=$(( runs < 3 ? runs : 3 )) ;; esac
     local json=$scratch/hyperfine.json
-    local args=(--runs "$runs_here" --warmup 1 --export-json "$json" --style basic)
+    local args=(--runs "$runs_here" --export-json "$json" --style basic)
+    [ "$runs_here" -gt 1 ] && args+=(--warmup 1)
     [ "$tool" = "pandoc (per file)" ] && args=(--runs 1 --export-json "$json" --style basic)
     [ -n "$prepare" ] && args+=(--prepare "$prepare")
     # Without a shell in between when none is needed: start-up is measured exactly.
@@ -236,14 +251,15 @@ measure() {
     [ "$group" = html-real ] && args+=(--ignore-failure)
     echo "bench.sh: [$group] $tool: $command" >&2
     hyperfine "${args[@]}" "$command" >&2
-    local median
+    local median cpu
     median=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$json")
+    cpu=$(python3 -c 'import json,sys; r = json.load(open(sys.argv[1]))["results"][0]; print(r["user"] + r["system"])' "$json")
     [ -n "$prepare" ] && sh -c "$prepare"
     local rss
     /usr/bin/time -v -o "$scratch/time.txt" sh -c "$command" >/dev/null 2>&1 || true
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$scratch/time.txt")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-        "$group" "$work" "$tool" "$amount" "$unit" "$median" "$rss" "$command" >> "$rows"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+        "$group" "$work" "$tool" "$amount" "$unit" "$median" "$rss" "$command" "$cpu" >> "$rows"
 }
 
 size_of() { stat -c %s "$1"; }
@@ -261,10 +277,10 @@ if wanted text; then
         # The other formats on the gigabyte would only take time: the
         # linear-cost and memory question is answered by JSON Lines.
         if [ "$mb" -lt 1024 ]; then
-            measure "text-$mb" "$work" "artconv -t json" "$bytes" B "" "$artconv $big_limit -q -t json $f"
-            measure "text-$mb" "$work" "artconv -t csv" "$bytes" B "" "$artconv $big_limit -q -t csv $f"
-            measure "text-$mb" "$work" "artconv -t xml" "$bytes" B "" "$artconv $big_limit -q -t xml $f"
-            measure "text-$mb" "$work" "artconv -t md" "$bytes" B "" "$artconv $big_limit -q -t md $f"
+            for format in $formats; do
+                measure "text-$mb" "$work" "artconv -t $format" "$bytes" B "" \
+                    "$artconv $big_limit -q -t $format $f"
+            done
         fi
         case " $pandoc_sizes " in *" $mb "*)
             measure "text-$mb" "$work" "pandoc -f commonmark -t json" "$bytes" B "" \
@@ -296,8 +312,15 @@ if wanted files; then
     d=$in/files-$files
     work="$files small files (UTF-8, windows-1256, UTF-16), -j $jobs"
     measure files "$work" cat "$files" files "" "find $d -type f -name '*.txt' -print0 | xargs -0 cat"
-    measure files "$work" "artconv -r --out-dir -t json" "$files" files "rm -rf $out" \
-        "$artconv -q -r $d --out-dir $out -t json -j $jobs"
+    measure files "$work" "artconv -r --out-dir -t json (out on $(df --output=fstype "$(dirname "$out")" | tail -1))" \
+        "$files" files "rm -rf $out" "$artconv -q -r $d --out-dir $out -t json -j $jobs"
+    if [ "$out" != "$disk_out" ]; then
+        saved_runs=$runs runs=1
+        measure files "$work" "artconv -r --out-dir -t json (out on $(df --output=fstype "$scratch" | tail -1), 1 run)" \
+            "$files" files "rm -rf $disk_out" "$artconv -q -r $d --out-dir $disk_out -t json -j $jobs"
+        runs=$saved_runs
+        rm -rf "$disk_out"
+    fi
     measure files "$work" "artconv -r -t jsonl (one stream)" "$files" files "" \
         "$artconv -q -r $d -t jsonl -j $jobs"
     sub=$(( files < 200 ? files : 200 ))
@@ -345,12 +368,12 @@ def rate(amount, unit, median):
 groups = {}
 for row in rows:
     groups.setdefault(row[0], []).append(row)
-print("| work | tool | median | throughput | peak RSS | x cat | vs pandoc |")
-print("|---|---|---:|---:|---:|---:|---:|")
+print("| work | tool | median wall | CPU (user+sys) | throughput | peak RSS | x cat | vs pandoc |")
+print("|---|---|---:|---:|---:|---:|---:|---:|")
 for group, members in groups.items():
     cat = next((r for r in members if r[2] == "cat"), None)
     pandoc = next((r for r in members if r[2].startswith("pandoc")), None)
-    for g, work, tool, amount, unit, median, rss, command in members:
+    for g, work, tool, amount, unit, median, rss, command, cpu in members:
         r = rate(amount, unit, median)
         if unit == "B":
             through = f"{r / 1e6:,.1f} MB/s" if r >= 1e5 else f"{r / 1e3:,.1f} KB/s"
@@ -362,7 +385,9 @@ for group, members in groups.items():
         vs = ""
         if pandoc is not None and not tool.startswith("pandoc") and tool != "cat":
             vs = f"{r / rate(pandoc[3], pandoc[4], pandoc[5]):,.0f}x faster"
-        print(f"| {work} | {tool} | {shown} | {through} | {int(rss) / 1024:,.0f} MB | {xcat} | {vs} |")
+        c = float(cpu)
+        cpu_shown = f"{c:.3f} s" if c >= 0.1 else f"{c * 1000:.1f} ms"
+        print(f"| {work} | {tool} | {shown} | {cpu_shown} | {through} | {int(rss) / 1024:,.0f} MB | {xcat} | {vs} |")
 EOF
 echo >&2
 echo "bench.sh: raw rows in $rows" >&2
