@@ -422,46 +422,70 @@ impl Run {
         } else {
             EXIT_FAILED
         };
-        for input in inputs {
-            let report = match input.read(self.convert.max_input_size) {
-                Ok(bytes) => {
-                    detect_report::report(input.source_path().as_deref(), &bytes, &self.convert)
-                }
-                Err(error) => {
+        // Detected on --jobs threads, reported in input order.
+        let jobs = self.cli.jobs.unwrap_or_else(default_jobs);
+        let mut ended = None;
+        batch::run_ordered(
+            inputs.len(),
+            jobs,
+            jobs * 4,
+            |index| {
+                let input = &inputs[index];
+                input
+                    .read(self.convert.max_input_size)
+                    .map(|bytes| {
+                        detect_report::report(input.source_path().as_deref(), &bytes, &self.convert)
+                    })
+                    .map_err(|error| error.to_string())
+            },
+            |index, result| {
+                let input = &inputs[index];
+                let report = match result {
+                    Ok(report) => report,
+                    Err(error) => {
+                        eprintln!(
+                            "artconv: {}: {}",
+                            input.display(),
+                            escape_for_terminal(&error)
+                        );
+                        status = EXIT_FAILED;
+                        return batch::Flow::Continue;
+                    }
+                };
+                if let Some(error) = &report.error {
                     eprintln!(
                         "artconv: {}: {}",
                         input.display(),
-                        escape_for_terminal(&error.to_string())
+                        escape_for_terminal(error)
                     );
                     status = EXIT_FAILED;
-                    continue;
                 }
-            };
-            if let Some(error) = &report.error {
-                eprintln!(
-                    "artconv: {}: {}",
-                    input.display(),
-                    escape_for_terminal(error)
-                );
-                status = EXIT_FAILED;
-            }
-            if let Some(warning) = &report.warning
-                && !self.cli.quiet
-            {
-                eprintln!("artconv: {}: {warning}", input.display());
-            }
-            let written = if json {
-                detect_report::write_jsonl(&report, &mut out)
-            } else {
-                detect_report::write_tsv(&report, &mut out)
-            };
-            if let Err(error) = written {
-                return if error.kind() == io::ErrorKind::BrokenPipe {
-                    EXIT_OK
+                if let Some(warning) = &report.warning
+                    && !self.cli.quiet
+                {
+                    eprintln!("artconv: {}: {warning}", input.display());
+                }
+                let written = if json {
+                    detect_report::write_jsonl(&report, &mut out)
                 } else {
-                    EXIT_FAILED
+                    detect_report::write_tsv(&report, &mut out)
                 };
-            }
+                match written {
+                    Ok(()) => batch::Flow::Continue,
+                    Err(error) => {
+                        ended = Some(if error.kind() == io::ErrorKind::BrokenPipe {
+                            EXIT_OK
+                        } else {
+                            EXIT_FAILED
+                        });
+                        batch::Flow::Stop
+                    }
+                }
+            },
+            || {},
+        );
+        if let Some(status) = ended {
+            return status;
         }
         match out.flush() {
             Err(error) if error.kind() != io::ErrorKind::BrokenPipe => EXIT_FAILED,

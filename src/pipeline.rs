@@ -48,11 +48,7 @@ pub const DEFAULT_MAX_INPUT_SIZE: u64 = 256 * 1024 * 1024;
 /// name when it prints it. [`crate::Error::ManyArticles`] when the input
 /// holds several articles (JSON Lines...): use [`convert_all`] for those.
 pub fn convert(bytes: &[u8], path: Option<&str>, options: &ConvertOptions) -> Result<Article> {
-    let mut articles = convert_all(bytes, path, options)?;
-    match articles.len() {
-        1 => Ok(articles.remove(0)),
-        n => Err(crate::Error::ManyArticles(n)),
-    }
+    only_one(convert_all(bytes, path, options)?)
 }
 
 /// Converts the bytes of one input into its articles, in input order: one
@@ -71,6 +67,55 @@ pub fn convert_all(
     path: Option<&str>,
     options: &ConvertOptions,
 ) -> Result<Vec<Article>> {
+    let (format, format_source, decode_options) = prepare(bytes, path, options)?;
+    let decoded = decode::decode(bytes, &decode_options)?;
+    read(decoded, path, format, format_source, options)
+}
+
+/// [`convert_all`] for bytes the caller no longer needs: UTF-8 input becomes
+/// the text without a copy, so a large input is held in memory once, not
+/// twice. The articles are the same as [`convert_all`]'s.
+///
+/// # Errors
+///
+/// As [`convert_all`].
+pub fn convert_all_owned(
+    bytes: Vec<u8>,
+    path: Option<&str>,
+    options: &ConvertOptions,
+) -> Result<Vec<Article>> {
+    let (format, format_source, decode_options) = prepare(&bytes, path, options)?;
+    let decoded = decode::decode_owned(bytes, &decode_options)?;
+    read(decoded, path, format, format_source, options)
+}
+
+/// [`convert`] for bytes the caller no longer needs (see
+/// [`convert_all_owned`]).
+///
+/// # Errors
+///
+/// As [`convert`].
+pub fn convert_owned(
+    bytes: Vec<u8>,
+    path: Option<&str>,
+    options: &ConvertOptions,
+) -> Result<Article> {
+    only_one(convert_all_owned(bytes, path, options)?)
+}
+
+fn only_one(mut articles: Vec<Article>) -> Result<Article> {
+    match articles.len() {
+        1 => Ok(articles.remove(0)),
+        n => Err(crate::Error::ManyArticles(n)),
+    }
+}
+
+/// The size check, the reader to run and why, and the decoding options.
+fn prepare(
+    bytes: &[u8],
+    path: Option<&str>,
+    options: &ConvertOptions,
+) -> Result<(InputFormat, FormatSource, DecodeOptions)> {
     if bytes.len() as u64 > options.max_input_size {
         return Err(crate::Error::TooLarge {
             limit: options.max_input_size,
@@ -85,7 +130,17 @@ pub fn convert_all(
             _ => None,
         };
     }
-    let decoded = decode::decode(bytes, &decode_options)?;
+    Ok((format, format_source, decode_options))
+}
+
+/// Reads the decoded text into articles and fills what every reader shares.
+fn read(
+    decoded: Decoded,
+    path: Option<&str>,
+    format: InputFormat,
+    format_source: FormatSource,
+    options: &ConvertOptions,
+) -> Result<Vec<Article>> {
     let mut declared_dir = None;
     let mut article = match format {
         InputFormat::Auto | InputFormat::Envelope | InputFormat::Text => read_text(&decoded)?,

@@ -123,7 +123,7 @@ pub fn utf16_without_bom(bytes: &[u8]) -> Option<(&'static Encoding, f64)> {
     let has_nul = memchr::memchr(0, sample).is_some();
     // Without NUL bytes, valid UTF-8 is UTF-8; a UTF-16 reading is only
     // considered for text with no ASCII at all (CJK, for instance).
-    if !has_nul && std::str::from_utf8(bytes).is_ok() {
+    if !has_nul && simdutf8::basic::from_utf8(bytes).is_ok() {
         return None;
     }
     // Text with no NUL byte reads as UTF-16 only if it has no ASCII at

@@ -509,13 +509,19 @@ fn classify(units: &[Unit]) -> Vec<Role> {
 fn looks_like_heading(unit: &Unit, limit: usize) -> bool {
     unit.mark == Mark::Plain
         && unit.alone
-        && unit.chars() <= limit
+        && at_most_chars(&unit.text, limit)
         && count_words(&unit.text) <= HEADING_MAX_WORDS
         && !ends_sentence(&unit.text)
         && !ends_open(&unit.text)
         && unit.text.chars().any(char::is_alphabetic)
         && !unit.text.chars().next().is_some_and(char::is_lowercase)
         && quote_kind(&unit.text).is_none()
+}
+
+/// `text.chars().count() <= limit`, without counting the characters of a
+/// long paragraph: a character takes one to four bytes.
+fn at_most_chars(text: &str, limit: usize) -> bool {
+    text.len() <= limit || (text.len() <= 4 * limit && text.chars().count() <= limit)
 }
 
 /// A unit wholly inside one pair of quotation marks: `«…»`, `“…”`, `„…“`,
