@@ -142,7 +142,10 @@ fn bench_writers(c: &mut Criterion) {
         ("md", OutputFormat::Md, CsvRows::Blocks),
     ];
     for (name, format, csv_rows) in formats {
-        let write = WriteOptions { csv_rows };
+        let write = WriteOptions {
+            csv_rows,
+            ..WriteOptions::default()
+        };
         group.bench_function(BenchmarkId::new("1MB", name), |b| {
             b.iter(|| {
                 let mut out = io::BufWriter::new(io::sink());

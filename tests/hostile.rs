@@ -27,6 +27,10 @@ fn cases() -> Vec<Case> {
     lone_surrogate.extend(utf16le("Title\n\nBody "));
     lone_surrogate.extend([0x00, 0xD8]); // a high surrogate with no low one
     lone_surrogate.extend(utf16le(" text.\n"));
+    // Found by the `decode` fuzz target (fuzz/runs.md).
+    let mut surrogate_then_odd = vec![0xFF, 0xFE];
+    surrogate_then_odd.extend(utf16le("Title\n\nBody text."));
+    surrogate_then_odd.extend([0x84, 0xD8, 0xAA]);
     let mut odd = vec![0xFF, 0xFE];
     odd.extend(utf16le("Title\n\nBody text.\n"));
     odd.push(0x41);
@@ -115,6 +119,13 @@ fn cases() -> Vec<Case> {
         Case {
             name: "UTF-16 with a lone surrogate",
             bytes: lone_surrogate,
+            args: &[],
+            code: 0,
+            message: "",
+        },
+        Case {
+            name: "UTF-16 ending in a lone surrogate and an odd byte",
+            bytes: surrogate_then_odd,
             args: &[],
             code: 0,
             message: "",
