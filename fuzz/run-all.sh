@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Runs every target for SECONDS (default 600) one after another and prints
-# the line libFuzzer ends with (executions, rate) for runs.md.
+# Runs the targets (default: all) for SECONDS (default 600) each, one after
+# another, and prints the executions libFuzzer reports, for runs.md.
+#   ./run-all.sh [SECONDS] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-600}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(decode text html convert)
 ./seed-corpora.sh
 export RUSTC_BOOTSTRAP=1
 cargo fuzz build -O
-for target in decode text html convert; do
+for target in "${targets[@]}"; do
     log="artifacts/$target.log"
     mkdir -p artifacts
     status=0

@@ -157,6 +157,20 @@ pub struct Metadata {
     pub keywords: Vec<String>,
 }
 
+impl Metadata {
+    /// The single-valued fields with their names, in schema order, so that
+    /// every writer lists the same ones the same way.
+    pub fn singles(&self) -> [(&'static str, &Option<String>); 5] {
+        [
+            ("published", &self.published),
+            ("modified", &self.modified),
+            ("site_name", &self.site_name),
+            ("url", &self.url),
+            ("description", &self.description),
+        ]
+    }
+}
+
 /// Where the article came from and how it was decoded: what a pipeline
 /// needs to audit a conversion after the fact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

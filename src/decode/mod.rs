@@ -176,15 +176,24 @@ struct Decision {
     overruled: Option<&'static Encoding>,
 }
 
-fn decide(bytes: &[u8], options: &DecodeOptions) -> Result<Decision> {
-    let decision = |encoding, bom_len, source, confidence| Decision {
+/// A decision with nothing checked or overruled yet.
+fn decision(
+    encoding: &'static Encoding,
+    bom_len: usize,
+    source: EncodingSource,
+    confidence: f64,
+) -> Decision {
+    Decision {
         encoding,
         bom_len,
         source,
         confidence,
         utf8_checked: false,
         overruled: None,
-    };
+    }
+}
+
+fn decide(bytes: &[u8], options: &DecodeOptions) -> Result<Decision> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return Ok(decision(encoding, bom_len, EncodingSource::Bom, 1.0));
     }
@@ -212,14 +221,6 @@ fn decide(bytes: &[u8], options: &DecodeOptions) -> Result<Decision> {
 
 /// Rule 4: detection, for input that nothing stronger decided.
 fn detected_encoding(bytes: &[u8]) -> Decision {
-    let decision = |encoding, bom_len, source, confidence| Decision {
-        encoding,
-        bom_len,
-        source,
-        confidence,
-        utf8_checked: false,
-        overruled: None,
-    };
     if detect::is_iso_2022_jp(bytes) {
         return decision(encoding_rs::ISO_2022_JP, 0, EncodingSource::Detected, 1.0);
     }

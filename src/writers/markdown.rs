@@ -85,13 +85,7 @@ fn front_matter(article: &Article, text: &mut String) {
     if !meta.authors.is_empty() {
         text.push_str(&format!("authors: {}\n", list(&meta.authors)));
     }
-    let singles = [
-        ("published", &meta.published),
-        ("modified", &meta.modified),
-        ("site_name", &meta.site_name),
-        ("url", &meta.url),
-        ("description", &meta.description),
-    ];
+    let singles = meta.singles();
     for (key, value) in singles {
         if let Some(value) = value {
             text.push_str(&format!("{key}: {}\n", quoted(value)));

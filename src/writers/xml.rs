@@ -181,13 +181,7 @@ impl<W: Write> XmlOut<W> {
         for author in &meta.authors {
             self.text_element("author", &[], author)?;
         }
-        let singles = [
-            ("published", &meta.published),
-            ("modified", &meta.modified),
-            ("site_name", &meta.site_name),
-            ("url", &meta.url),
-            ("description", &meta.description),
-        ];
+        let singles = meta.singles();
         for (name, value) in singles {
             if let Some(value) = value {
                 self.text_element(name, &[], value)?;
