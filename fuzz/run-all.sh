@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(decode text html convert)
+[ ${#targets[@]} -gt 0 ] || targets=(decode text html markdown json xml convert)
 ./seed-corpora.sh
 export RUSTC_BOOTSTRAP=1
 cargo fuzz build -O
