@@ -1147,9 +1147,7 @@ impl<'a> Emitter<'_, 'a> {
                 if c.has_block {
                     return false;
                 }
-                let text = doc.plain_text(node);
-                let span = self.span(node);
-                self.push_block(kind, text, span);
+                self.push_leaf(node, kind);
                 true
             }
             "pre" => {
@@ -1161,13 +1159,7 @@ impl<'a> Emitter<'_, 'a> {
                 true
             }
             "li" => {
-                if doc.counts[doc.idx(node)].has_block {
-                    self.walk_children(node, BlockKind::ListItem, depth);
-                } else {
-                    let text = doc.plain_text(node);
-                    let span = self.span(node);
-                    self.push_block(BlockKind::ListItem, text, span);
-                }
+                self.leaf_or_children(node, BlockKind::ListItem, depth);
                 true
             }
             "blockquote" => {
@@ -1176,13 +1168,7 @@ impl<'a> Emitter<'_, 'a> {
                     // A "see also" box set as a quote, or an embedded post.
                     return true;
                 }
-                if c.has_block {
-                    self.walk_children(node, BlockKind::Quote, depth);
-                } else {
-                    let text = doc.plain_text(node);
-                    let span = self.span(node);
-                    self.push_block(BlockKind::Quote, text, span);
-                }
+                self.leaf_or_children(node, BlockKind::Quote, depth);
                 true
             }
             "ul" | "ol" | "dl" | "table" | "div" | "section" | "form" | "fieldset" => {
@@ -1197,6 +1183,23 @@ impl<'a> Emitter<'_, 'a> {
     }
 
     /// Walks the children of `node` as a container with `kind` for loose text.
+    /// One block of `kind` holding the element's text.
+    fn push_leaf(&mut self, node: NodeRef<'a, Node>, kind: BlockKind) {
+        let text = self.doc.plain_text(node);
+        let span = self.span(node);
+        self.push_block(kind, text, span);
+    }
+
+    /// A list item or quote: one block, or, when it holds blocks of its
+    /// own (paragraphs inside a `<li>`), one block of `kind` per child.
+    fn leaf_or_children(&mut self, node: NodeRef<'a, Node>, kind: BlockKind, depth: usize) {
+        if self.doc.counts[self.doc.idx(node)].has_block {
+            self.walk_children(node, kind, depth);
+        } else {
+            self.push_leaf(node, kind);
+        }
+    }
+
     fn walk_children(&mut self, node: NodeRef<'a, Node>, kind: BlockKind, depth: usize) {
         let mut loose = String::new();
         for child in node.children() {
