@@ -543,6 +543,19 @@ pub fn run_ordered<T, W, C, K>(
     C: FnMut(usize, T) -> Flow,
     K: FnMut(),
 {
+    if jobs <= 1 || count <= 1 {
+        // No thread to start: the work runs where its result is consumed.
+        // One large input also stays on the main thread, whose allocator
+        // arena grows more cheaply than a thread's.
+        for index in 0..count {
+            let result = work(index);
+            tick();
+            if consume(index, result) == Flow::Stop {
+                break;
+            }
+        }
+        return;
+    }
     let window = window.max(1);
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
