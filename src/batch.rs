@@ -21,7 +21,7 @@ use std::fs;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, PoisonError, mpsc};
+use std::sync::{Condvar, Mutex, OnceLock, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
@@ -464,7 +464,11 @@ pub fn plan_outputs(
                 escape_for_terminal(&output.to_string_lossy())
             ));
         }
-        if let Ok(existing) = fs::canonicalize(&output) {
+        // `symlink_metadata` first: one `stat` tells that most outputs do
+        // not exist yet, where `canonicalize` reads every link on the way.
+        if fs::symlink_metadata(&output).is_ok()
+            && let Ok(existing) = fs::canonicalize(&output)
+        {
             // Built once, and only when some output already exists.
             let canonical = canonical_inputs.get_or_insert_with(|| {
                 inputs
@@ -659,26 +663,38 @@ impl AtomicFile {
     ///
     /// When the folder or the file cannot be created.
     pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        static PROCESS_ID: OnceLock<u32> = OnceLock::new();
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        fs::create_dir_all(dir)?;
         let name = path
             .file_name()
             .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
         let temp = dir.join(format!(
             ".{name}.artconv-{}-{}.tmp",
-            std::process::id(),
+            PROCESS_ID.get_or_init(std::process::id),
             TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
+        let open = || {
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&temp)
+        };
         // Created and registered under the lock, so that an interrupt sees
         // every temporary file that exists (see `remove_temps_on_signal`).
         let mut live = live_temps();
-        let file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)?;
+        // The folder is created only when the file cannot be: in a batch
+        // of thousands of files into a few folders, trying first saves a
+        // `mkdir` and a `stat` per file.
+        let file = match open() {
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                fs::create_dir_all(dir)?;
+                open()?
+            }
+            result => result?,
+        };
         live.push(temp.clone());
         drop(live);
         Ok(AtomicFile {

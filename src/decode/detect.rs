@@ -246,13 +246,6 @@ fn is_texty_slow(c: char) -> bool {
 }
 
 /// Symbols that do occur in news text.
-fn is_common_symbol(c: char) -> bool {
-    class_of(c).map_or_else(
-        || is_common_symbol_slow(c),
-        |class| class.0 & CLASS_SYMBOL != 0,
-    )
-}
-
 fn is_common_symbol_slow(c: char) -> bool {
     matches!(c, '\u{25A0}'..='\u{26FF}' | '\u{20A0}'..='\u{20CF}' | '\u{2100}'..='\u{214F}' | '\u{2190}'..='\u{21FF}' | '\u{00D7}' | '\u{00F7}')
 }
@@ -324,10 +317,6 @@ fn class_of(c: char) -> Option<Class> {
     let class = Class::compute(c);
     slot.store(KNOWN_BIT | u16::from(class.0), Ordering::Relaxed);
     Some(class)
-}
-
-fn is_lowercase(c: char) -> bool {
-    class_of(c).map_or_else(|| c.is_lowercase(), Class::is_lower)
 }
 
 fn is_uppercase(c: char) -> bool {
@@ -533,21 +522,43 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
     if !candidates.contains(&first) {
         candidates.push(first);
     }
-    let score = |encoding: &'static Encoding, bytes: &[u8]| {
-        let (text, _) = encoding.decode_without_bom_handling(bytes);
-        let (plausibility, capitals) = judge(&text, !cjk);
-        let mut score = plausibility;
-        if !cjk {
-            score -= LETTER_FIT_WEIGHT * (1.0 - letter_fit(&text));
-            score -= CAPITALS_WEIGHT * (capitals - 0.5).max(0.0);
+    // Single-byte candidates are judged straight from the bytes through a
+    // table of what each byte value decodes to; CJK ones are decoded.
+    let high_counts = byte_counts(&words);
+    // `None` when the reading's penalties pass `limit`: it cannot matter.
+    let score = |encoding: &'static Encoding,
+                 bytes: &[u8],
+                 counts: &[usize; 128],
+                 limit: f64|
+     -> Option<(f64, Option<String>)> {
+        if cjk {
+            let (text, _) = encoding.decode_without_bom_handling(bytes);
+            let (plausibility, _) = judge(&text, false);
+            return Some((plausibility, Some(text.into_owned())));
         }
-        (score, text.into_owned())
+        let table = single_byte_table(encoding);
+        let chars = bytes.iter().map(|&b| match b.checked_sub(0x80) {
+            Some(high) => table[usize::from(high)],
+            None => char::from(b),
+        });
+        let (plausibility, capitals) = judge_chars(chars, true, limit)?;
+        let tallies = (0..128)
+            .filter(|&i| counts[i] > 0)
+            .map(|i| (table[i], counts[i]));
+        let score = plausibility
+            - LETTER_FIT_WEIGHT * (1.0 - letter_fit_of_tallies(tallies))
+            - CAPITALS_WEIGHT * (capitals - 0.5).max(0.0);
+        Some((score, None))
     };
     // A first round on the first few words drops the candidates that are
     // plainly wrong, so that the full round scores only a handful.
     if words.len() > 2 * PRUNE_BYTES {
         let head = &words[..memchr::memrchr(b' ', &words[..PRUNE_BYTES]).unwrap_or(PRUNE_BYTES)];
-        let quick: Vec<f64> = candidates.iter().map(|e| score(e, head).0).collect();
+        let head_counts = byte_counts(head);
+        let quick: Vec<f64> = candidates
+            .iter()
+            .map(|e| score(e, head, &head_counts, f64::INFINITY).map_or(f64::MIN, |(v, _)| v))
+            .collect();
         let top = quick.iter().copied().fold(f64::MIN, f64::max);
         let mut order: Vec<usize> = (0..quick.len()).collect();
         order.sort_by(|&a, &b| quick[b].total_cmp(&quick[a]));
@@ -563,19 +574,34 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
             .map(|(_, encoding)| encoding)
             .collect();
     }
-    let scored: Vec<(&'static Encoding, f64, String)> = candidates
-        .into_iter()
-        .map(|encoding| {
-            let (value, text) = score(encoding, &words);
-            (encoding, value, text)
-        })
-        .collect();
     let prior = if cjk {
         CHARDETNG_CJK_PRIOR
     } else {
         CHARDETNG_PRIOR
     };
-    let ranked = |(encoding, score, _): &(&'static Encoding, f64, String)| {
+    // Each candidate with its score and, for CJK, its text; chardetng's
+    // guess first, as it sets the bar that the others must reach.
+    let bar = PruneBar::new(&words, &high_counts, &candidates, cjk);
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by_key(|&i| candidates[i] != first);
+    let mut best_so_far = f64::NEG_INFINITY;
+    let mut slots: Vec<Option<(f64, Option<String>)>> = vec![None; candidates.len()];
+    for i in order {
+        let encoding = candidates[i];
+        let Some((value, text)) = score(encoding, &words, &high_counts, bar.limit(best_so_far))
+        else {
+            continue;
+        };
+        let ranked = value + if encoding == first { prior } else { 0.0 };
+        best_so_far = best_so_far.max(ranked);
+        slots[i] = Some((value, text));
+    }
+    let scored: Vec<(&'static Encoding, f64, Option<String>)> = candidates
+        .into_iter()
+        .zip(slots)
+        .filter_map(|(encoding, slot)| slot.map(|(value, text)| (encoding, value, text)))
+        .collect();
+    let ranked = |(encoding, score, _): &(&'static Encoding, f64, Option<String>)| {
         score + if *encoding == first { prior } else { 0.0 }
     };
     // First of the best: the candidate lists put the usual name first.
@@ -585,17 +611,18 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
             best = i;
         }
     }
-    let best_text = &scored[best].2;
+    let best_text = match &scored[best].2 {
+        Some(text) => Cow::Borrowed(text.as_str()),
+        None => scored[best].0.decode_without_bom_handling(&words).0,
+    };
+    let best_text = best_text.as_ref();
     // Whether a candidate reads the input as the best one does: for
     // single-byte encodings, judged on every byte value of the sample, not
     // only on the scored words (which may miss a rare letter).
     let present = byte_values(&sample);
-    let reads_alike = |encoding: &'static Encoding, text: &String| {
-        if cjk {
-            text == best_text
-        } else {
-            same_bytes_same_chars(encoding, scored[best].0, &present)
-        }
+    let reads_alike = |encoding: &'static Encoding, text: &Option<String>| match text {
+        Some(text) => text == best_text,
+        None => same_bytes_same_chars(encoding, scored[best].0, &present),
     };
     // The margin is measured without chardetng's bonus: a guess that wins
     // only by it is a coin toss.
@@ -634,6 +661,81 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
     Guess {
         encoding,
         confidence: round3(quality * (0.4 + 0.6 * margin) * evidence),
+    }
+}
+
+/// When a single-byte reading can stop being judged: its penalties have
+/// grown so large that it can be neither the best reading nor change the
+/// confidence, whatever the rest of the words hold. Most candidates read
+/// the words as mojibake and are dropped after a fraction of them, which
+/// makes a small legacy input several times cheaper to detect; the guess
+/// and its confidence are exactly those of judging every candidate in full.
+///
+/// The reasoning: a reading's score is at most `1 - penalty / total_max`
+/// (penalties only grow, the letter-fit and capitals terms only subtract,
+/// and `total_max`, the words' bytes that are not ASCII white space, is at
+/// least the characters it is judged on). The final best ranked score is
+/// at least the best so far, so its raw score is at least that minus
+/// chardetng's bonus. A reading more than `SURE_POINTS / chars_min` below
+/// it (`chars_min`: the fewest non-space characters any candidate reads)
+/// is neither the best nor a runner-up that would bring the margin below
+/// its cap of 1.
+struct PruneBar {
+    total_max: f64,
+    /// How far below the best so far a reading can be and still matter.
+    slack: f64,
+}
+
+impl PruneBar {
+    fn new(
+        words: &[u8],
+        high_counts: &[usize; 128],
+        candidates: &[&'static Encoding],
+        cjk: bool,
+    ) -> PruneBar {
+        if cjk {
+            return PruneBar {
+                total_max: 0.0,
+                slack: f64::INFINITY,
+            };
+        }
+        let ascii_texty = words
+            .iter()
+            .filter(|&&b| b < 0x80 && !b.is_ascii_whitespace())
+            .count();
+        let ascii_chars = words
+            .iter()
+            .filter(|&&b| b < 0x80 && !char::from(b).is_whitespace())
+            .count();
+        let high: usize = high_counts.iter().sum();
+        let chars_min = candidates
+            .iter()
+            .map(|&encoding| {
+                let table = single_byte_table(encoding);
+                ascii_chars
+                    + (0..128)
+                        .filter(|&i| !table[i].is_whitespace())
+                        .map(|i| high_counts[i])
+                        .sum::<usize>()
+            })
+            .min()
+            .unwrap_or(0);
+        PruneBar {
+            total_max: (ascii_texty + high) as f64,
+            // A hair more, so that rounding never drops a reading that
+            // exact arithmetic would keep.
+            slack: CHARDETNG_PRIOR + SURE_POINTS / chars_min.max(1) as f64 + 1e-9,
+        }
+    }
+
+    /// The penalty past which a reading stops mattering, given the best
+    /// ranked score so far.
+    fn limit(&self, best_so_far: f64) -> f64 {
+        if !best_so_far.is_finite() || !self.slack.is_finite() {
+            return f64::INFINITY;
+        }
+        // score <= 1 - penalty / total_max < best_so_far - slack
+        (1.0 - (best_so_far - self.slack)) * self.total_max
     }
 }
 
@@ -684,6 +786,41 @@ fn byte_values(bytes: &[u8]) -> [bool; 128] {
     present
 }
 
+/// How many times each non-ASCII byte value occurs in `bytes`.
+fn byte_counts(bytes: &[u8]) -> [usize; 128] {
+    let mut counts = [0; 128];
+    for &b in bytes {
+        if let Some(high) = b.checked_sub(0x80) {
+            counts[usize::from(high)] += 1;
+        }
+    }
+    counts
+}
+
+/// What each byte value 0x80 to 0xFF decodes to in a single-byte
+/// encoding (encoding_rs maps every byte of those to one character,
+/// U+FFFD for an unmapped one), built once per encoding and thread.
+fn single_byte_table(encoding: &'static Encoding) -> [char; 128] {
+    use std::cell::RefCell;
+    thread_local! {
+        static TABLES: RefCell<Vec<(&'static Encoding, [char; 128])>> =
+            const { RefCell::new(Vec::new()) };
+    }
+    TABLES.with_borrow_mut(|tables| {
+        if let Some((_, table)) = tables.iter().find(|(e, _)| *e == encoding) {
+            return *table;
+        }
+        let high: Vec<u8> = (0x80..=0xFF).collect();
+        let (text, _) = encoding.decode_without_bom_handling(&high);
+        let mut table = ['\u{FFFD}'; 128];
+        for (slot, c) in table.iter_mut().zip(text.chars()) {
+            *slot = c;
+        }
+        tables.push((encoding, table));
+        table
+    })
+}
+
 /// Whether two single-byte encodings decode every present byte value to
 /// the same character, and so the input to the same text.
 fn same_bytes_same_chars(
@@ -691,15 +828,11 @@ fn same_bytes_same_chars(
     b: &'static Encoding,
     present: &[bool; 128],
 ) -> bool {
-    a == b
-        || present
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| **p)
-            .all(|(i, _)| {
-                let byte = [0x80 + i as u8];
-                a.decode_without_bom_handling(&byte).0 == b.decode_without_bom_handling(&byte).0
-            })
+    if a == b {
+        return true;
+    }
+    let (a, b) = (single_byte_table(a), single_byte_table(b));
+    (0..128).all(|i| !present[i] || a[i] == b[i])
 }
 
 /// The windows encoding of the region whose language the non-ASCII Latin
@@ -848,8 +981,18 @@ pub fn letter_fit(text: &str) -> f64 {
         .iter()
         .map(|&c| (c, raw[c as usize] as usize))
         .chain(astral.iter().map(|&c| (c, 1)));
+    letter_fit_of_tallies(tallies)
+}
+
+/// [`letter_fit`] from how many times each character occurs (a character
+/// may come more than once; ASCII and non-letters are skipped). The score
+/// sums multiples of a quarter, exactly, so the order does not matter.
+fn letter_fit_of_tallies(tallies: impl Iterator<Item = (char, usize)>) -> f64 {
     let mut counts: Vec<(char, Script, usize)> = Vec::new();
     for (c, n) in tallies {
+        if c.is_ascii() {
+            continue;
+        }
         let Some(script) = Script::of(c) else {
             continue;
         };
@@ -867,39 +1010,92 @@ pub fn letter_fit(text: &str) -> f64 {
     if total == 0 {
         return 1.0;
     }
+    // How well the letters fit each language, in the order of LETTERS.
+    let index = letter_index();
+    let mut fit = [0.0f64; 64];
+    for (c, script, n) in &counts {
+        if let Ok(at) = index.binary_search_by_key(c, |entry| entry.letter) {
+            let entry = &index[at];
+            for (mask, weight) in [(entry.common, 1.0), (entry.rare, 0.75)] {
+                let mut bits = mask;
+                while bits != 0 {
+                    let language = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    if letters::LETTERS[language].0 == *script {
+                        fit[language] += weight * *n as f64;
+                    }
+                }
+            }
+        }
+    }
     let mut fitting = 0.0;
     let mut scripts: Vec<Script> = counts.iter().map(|(_, s, _)| *s).collect();
-    scripts.dedup();
     scripts.sort_by_key(|s| *s as usize);
     scripts.dedup();
     for script in scripts {
-        let in_script = || counts.iter().filter(|(_, s, _)| *s == script);
-        let letters: usize = in_script().map(|(_, _, n)| n).sum();
+        let letters: usize = counts
+            .iter()
+            .filter(|(_, s, _)| *s == script)
+            .map(|(_, _, n)| n)
+            .sum();
         let best = letters::LETTERS
             .iter()
-            .filter(|(s, _, _)| *s == script)
-            .map(|(_, _, table)| {
-                in_script()
-                    .map(|(c, _, n)| {
-                        let share = table
-                            .iter()
-                            .find(|(letter, _)| letter == c)
-                            .map_or(0.0, |(_, share)| *share);
-                        let weight = if share >= 0.002 {
-                            1.0
-                        } else if share > 0.0 {
-                            0.75
-                        } else {
-                            0.0
-                        };
-                        weight * *n as f64
-                    })
-                    .sum::<f64>()
-            })
+            .enumerate()
+            .filter(|(_, (s, _, _))| *s == script)
+            .map(|(language, _)| fit[language])
             .max_by(f64::total_cmp);
         fitting += best.unwrap_or(letters as f64);
     }
     fitting / total as f64
+}
+
+/// One letter of the tables in `letters.rs`, with the languages (bits in
+/// the order of `LETTERS`) for which it is common (a share of at least
+/// 0.2%) and those of whose alphabet it is a rare letter.
+struct IndexedLetter {
+    letter: char,
+    common: u64,
+    rare: u64,
+}
+
+/// Every letter of the tables, sorted, so that [`letter_fit`] finds the
+/// languages of a letter with one binary search instead of scanning the
+/// table of every language (a quarter of the time of a small legacy
+/// input went to those scans). Built once.
+fn letter_index() -> &'static [IndexedLetter] {
+    static INDEX: std::sync::OnceLock<Vec<IndexedLetter>> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        assert!(letters::LETTERS.len() <= 64, "one bit per language");
+        let mut index: Vec<IndexedLetter> = Vec::new();
+        for (language, (_, _, table)) in letters::LETTERS.iter().enumerate() {
+            for (i, &(letter, share)) in table.iter().enumerate() {
+                // As a scan would: the first entry of a letter counts.
+                if table[..i].iter().any(|(seen, _)| *seen == letter) || share <= 0.0 {
+                    continue;
+                }
+                let at = match index.binary_search_by_key(&letter, |entry| entry.letter) {
+                    Ok(at) => at,
+                    Err(at) => {
+                        index.insert(
+                            at,
+                            IndexedLetter {
+                                letter,
+                                common: 0,
+                                rare: 0,
+                            },
+                        );
+                        at
+                    }
+                };
+                if share >= 0.002 {
+                    index[at].common |= 1 << language;
+                } else {
+                    index[at].rare |= 1 << language;
+                }
+            }
+        }
+        index
+    })
 }
 
 /// How much `text` looks like something a person wrote, roughly 0 to 1.
@@ -923,16 +1119,34 @@ fn plausibility_with(text: &str, symbols_are_suspect: bool) -> f64 {
 /// [`plausibility_with`] and the share of capitals among non-ASCII cased
 /// letters, in one pass.
 fn judge(text: &str, symbols_are_suspect: bool) -> (f64, f64) {
+    judge_chars(text.chars(), symbols_are_suspect, f64::INFINITY)
+        .expect("no limit, always judged to the end")
+}
+
+/// [`judge`] over characters, so that single-byte candidates can be judged
+/// straight from the bytes through their table, without decoding a string.
+/// Each non-ASCII character's class is looked up once.
+///
+/// `None` as soon as the penalty passes `limit` (see [`PruneBar`]).
+fn judge_chars(
+    chars: impl Iterator<Item = char>,
+    symbols_are_suspect: bool,
+    limit: f64,
+) -> Option<(f64, f64)> {
     let (mut upper, mut lower) = (0usize, 0usize);
     let mut total = 0.0f64;
     let mut penalty = 0.0f64;
-    // The script and case of the previous letter in the current word.
-    let mut previous: Option<(Script, char)> = None;
+    // The previous letter in the current word: its script, itself, and
+    // whether it is a small letter.
+    let mut previous: Option<(Script, char, bool)> = None;
     // Whether the current word began with a small letter.
     let mut word_starts_lower = false;
     // The character before, whatever it is, for Thai's spelling rules.
     let mut before = ' ';
-    for c in text.chars() {
+    for c in chars {
+        if penalty > limit {
+            return None;
+        }
         let prior_char = std::mem::replace(&mut before, c);
         if c.is_ascii() {
             // The common case, kept cheap.
@@ -942,7 +1156,7 @@ fn judge(text: &str, symbols_are_suspect: bool) -> (f64, f64) {
             }
             total += 1.0;
             if c.is_ascii_digit()
-                && let Some((script, prev)) = previous
+                && let Some((script, prev, _)) = previous
                 && !prev.is_ascii()
                 && prior_char == prev
                 && script.is_cased()
@@ -951,19 +1165,19 @@ fn judge(text: &str, symbols_are_suspect: bool) -> (f64, f64) {
                 penalty += 1.0;
             }
             if c.is_ascii_alphabetic() {
-                if let Some((prev_script, prev)) = previous {
+                if let Some((prev_script, prev, prev_lower)) = previous {
                     if prev_script != Script::Latin && !prev_script.mixes_with(Script::Latin) {
                         penalty += 3.0;
                     } else if c.is_ascii_uppercase()
                         && !prev.is_ascii()
-                        && (is_lowercase(prev) || word_starts_lower)
+                        && (prev_lower || word_starts_lower)
                     {
                         penalty += 1.0;
                     }
                 } else {
                     word_starts_lower = c.is_ascii_lowercase();
                 }
-                previous = Some((Script::Latin, c));
+                previous = Some((Script::Latin, c, c.is_ascii_lowercase()));
             } else if is_binary_control(c) {
                 penalty += 8.0;
                 previous = None;
@@ -976,8 +1190,11 @@ fn judge(text: &str, symbols_are_suspect: bool) -> (f64, f64) {
             previous = None;
             continue;
         }
+        let class = class_of(c).unwrap_or_else(|| Class::compute(c));
         total += 1.0;
-        penalty += thai_penalty(prior_char, c) + final_form_penalty(prior_char, c);
+        if spelling_matters(prior_char, c) {
+            penalty += thai_penalty(prior_char, c) + final_form_penalty(prior_char, c);
+        }
         match c {
             '\u{FFFD}' => penalty += 8.0,
             '\u{80}'..='\u{9F}' => penalty += 8.0,
@@ -992,34 +1209,37 @@ fn judge(text: &str, symbols_are_suspect: bool) -> (f64, f64) {
             }
             // Box drawing, math operators, dingbats: what KOI8 or IBM866
             // bytes become in the wrong table.
-            c if symbols_are_suspect && !is_texty(c) && !is_common_symbol(c) => penalty += 2.0,
+            _ if symbols_are_suspect
+                && class.0 & CLASS_TEXTY == 0
+                && class.0 & CLASS_SYMBOL == 0 =>
+            {
+                penalty += 2.0
+            }
             _ => {}
         }
-        if is_uppercase(c) {
+        if class.is_upper() {
             upper += 1;
-        } else if is_lowercase(c) {
+        } else if class.is_lower() {
             lower += 1;
         }
-        if let Some(script) = Script::of(c) {
+        if let Some(script) = class.script() {
             // "Ł825" is "£825" read in the wrong table: letters outside
             // ASCII seldom touch digits ("1º" and "2ª" aside).
             if prior_char.is_ascii_digit() && script.is_cased() && !matches!(c, 'º' | 'ª') {
                 penalty += 1.0;
             }
-            if let Some((prev_script, prev)) = previous {
+            if let Some((prev_script, _, prev_lower)) = previous {
                 if prev_script != script && !script.mixes_with(prev_script) {
                     penalty += 3.0;
-                } else if script.is_cased()
-                    && is_uppercase(c)
-                    && (is_lowercase(prev) || word_starts_lower)
+                } else if script.is_cased() && class.is_upper() && (prev_lower || word_starts_lower)
                 {
                     // "лНЯЙБЮ": capitals in a word begun in small letters.
                     penalty += 1.0;
                 }
             } else {
-                word_starts_lower = is_lowercase(c);
+                word_starts_lower = class.is_lower();
             }
-            previous = Some((script, c));
+            previous = Some((script, c, class.is_lower()));
         } else if !is_word_internal(c) {
             previous = None;
         }
@@ -1034,7 +1254,16 @@ fn judge(text: &str, symbols_are_suspect: bool) -> (f64, f64) {
     } else {
         upper as f64 / (upper + lower) as f64
     };
-    (plausibility, capitals)
+    Some((plausibility, capitals))
+}
+
+/// Whether [`thai_penalty`] or [`final_form_penalty`] can be other than
+/// zero: only around Thai characters, Greek final sigma and the Hebrew
+/// final letters. Most characters are none of these, and the test is
+/// cheaper than the two rules.
+fn spelling_matters(before: char, c: char) -> bool {
+    let thai = |c: char| ('\u{0E00}'..='\u{0E7F}').contains(&c);
+    thai(c) || thai(before) || before == 'ς' || ('\u{05DA}'..='\u{05E5}').contains(&before)
 }
 
 /// Thai spelling that bytes in the wrong encoding break: a vowel or tone
@@ -1112,7 +1341,11 @@ mod tests {
         for c in (0..0x1_0000).filter_map(char::from_u32) {
             let expected = Class::compute(c).0;
             assert_eq!(class_of(c).map(|class| class.0), Some(expected), "{c:?}");
-            assert_eq!(class_of(c).map(|class| class.0), Some(expected), "{c:?} again");
+            assert_eq!(
+                class_of(c).map(|class| class.0),
+                Some(expected),
+                "{c:?} again"
+            );
         }
         assert!(class_of('\u{1F600}').is_none());
     }
