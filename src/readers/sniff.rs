@@ -191,29 +191,38 @@ fn is_setext_underline(line: &str) -> bool {
 /// How many kinds of inline Markdown markup occur: `[text](target)`
 /// links, `**strong**` and `` `code` `` spans.
 fn inline_markers(text: &str) -> usize {
-    let link = text.match_indices("](").any(|(at, _)| {
-        let before = &text[..at];
-        let opened = before.rfind('[').is_some_and(|open| {
-            let inner = &before[open + 1..];
-            !inner.is_empty() && !inner.contains(['\n', ']'])
+    // Most plain text has none of the markers: one SIMD scan for each
+    // settles that, before the slower scans that check their shape.
+    let bytes = text.as_bytes();
+    let has_link = memchr::memmem::find(bytes, b"](").is_some();
+    let has_strong = memchr::memmem::find(bytes, b"**").is_some();
+    let has_code = memchr::memchr(b'`', bytes).is_some();
+    let link = has_link
+        && text.match_indices("](").any(|(at, _)| {
+            let before = &text[..at];
+            let opened = before.rfind('[').is_some_and(|open| {
+                let inner = &before[open + 1..];
+                !inner.is_empty() && !inner.contains(['\n', ']'])
+            });
+            opened
+                && text[at + 2..]
+                    .split(['\n', ' '])
+                    .next()
+                    .is_some_and(|t| t.contains(')'))
         });
-        opened
-            && text[at + 2..]
-                .split(['\n', ' '])
-                .next()
-                .is_some_and(|t| t.contains(')'))
-    });
-    let strong = text.split("**").count() >= 3
+    let strong = has_strong
+        && text.split("**").count() >= 3
         && text
             .split("**")
             .skip(1)
             .step_by(2)
             .any(|inner| !inner.is_empty() && inner.len() < 100 && !inner.contains('\n'));
-    let code = text
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .any(|inner| !inner.is_empty() && inner.len() < 80 && !inner.contains('\n'))
+    let code = has_code
+        && text
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .any(|inner| !inner.is_empty() && inner.len() < 80 && !inner.contains('\n'))
         && text.matches('`').count() >= 2;
     usize::from(link) + usize::from(strong) + usize::from(code)
 }
