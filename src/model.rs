@@ -437,7 +437,7 @@ pub fn count_text(text: &str) -> TextCounts {
                 | u32::from(bytes[at - 2] & 0x3F) << 6
                 | u32::from(bytes[at - 1] & 0x3F)
         };
-        counter.character(word_class(code));
+        counter.character(word_bits(code));
     }
     TextCounts {
         words: counter.words,
@@ -450,26 +450,37 @@ pub fn count_text(text: &str) -> TextCounts {
 struct Counter {
     words: u64,
     characters: u64,
-    in_word: bool,
+    /// 1 while a word is open, else 0.
+    in_word: u64,
 }
 
 impl Counter {
-    /// One character, of class `class`.
+    /// One character, given by its [`word_bits`]: a handful of bit
+    /// operations, no branch on the class.
     #[inline(always)]
-    fn character(&mut self, class: WordClass) {
-        let cjk = class == WordClass::Cjk;
-        let letter = class == WordClass::Alphanumeric;
-        let keeps = class == WordClass::Joiner;
+    fn character(&mut self, bits: u8) {
+        let bits = u64::from(bits);
+        let letter = bits & LETTER_BIT;
+        let cjk = (bits & CJK_BIT) >> 1;
+        let keeps = (bits & JOINER_BIT) >> 2;
         self.characters += 1;
-        self.words += u64::from(cjk | (letter & !self.in_word));
+        self.words += cjk | (letter & !self.in_word);
         self.in_word = letter | (keeps & self.in_word);
     }
 }
 
+/// [`word_bits`]: a letter or digit (starts or continues a word).
+const LETTER_BIT: u64 = 1;
+/// [`word_bits`]: an ideograph or kana, a word by itself.
+const CJK_BIT: u64 = 2;
+/// [`word_bits`]: continues an open word, starts none.
+const JOINER_BIT: u64 = 4;
+/// [`word_bits`]: the entry of the table has been computed.
+const KNOWN_BIT: u8 = 0x80;
+
 /// What a character does to word counting, in the order the rules test it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum WordClass {
-    // In this order: the cache in `word_class` stores the discriminant + 1.
     /// An ideograph or kana: a word by itself ([`is_cjk`]).
     Cjk,
     /// A letter or digit (`char::is_alphanumeric`).
@@ -498,30 +509,54 @@ impl WordClass {
     }
 }
 
-/// [`WordClass::of`], remembered per code point of the Basic Multilingual
-/// Plane: the standard library answers `is_alphanumeric` for non-ASCII
-/// letters with a search of its Unicode tables, which made word counting
-/// most of the time of converting a large Arabic text. The answer is the
-/// same, only computed once per distinct character and process.
-#[inline]
+/// [`WordClass::of`] through the table of [`word_bits`], for the tests.
+#[cfg(test)]
 fn word_class(code: u32) -> WordClass {
+    let bits = u64::from(word_bits(code));
+    if bits & CJK_BIT != 0 {
+        WordClass::Cjk
+    } else if bits & LETTER_BIT != 0 {
+        WordClass::Alphanumeric
+    } else if bits & JOINER_BIT != 0 {
+        WordClass::Joiner
+    } else {
+        WordClass::Other
+    }
+}
+
+/// The class of a code point ([`WordClass::of`]) as the bits
+/// [`Counter::character`] uses, with [`KNOWN_BIT`] set, remembered per
+/// code point of the Basic Multilingual Plane: the standard library
+/// answers `is_alphanumeric` for non-ASCII letters with a search of its
+/// Unicode tables, which made word counting most of the time of
+/// converting a large Arabic text. The answer is the same, only computed
+/// once per distinct character and process.
+#[inline]
+fn word_bits(code: u32) -> u8 {
     use std::sync::atomic::{AtomicU8, Ordering};
-    /// 0: not yet known, otherwise 1 + the class.
+    /// 0: not yet known.
     static KNOWN: [AtomicU8; 0x1_0000] = [const { AtomicU8::new(0) }; 0x1_0000];
     let Some(slot) = KNOWN.get(code as usize) else {
-        return class_of_code(code);
+        return bits_of_class(class_of_code(code));
     };
     match slot.load(Ordering::Relaxed) {
-        1 => WordClass::Cjk,
-        2 => WordClass::Alphanumeric,
-        3 => WordClass::Joiner,
-        4 => WordClass::Other,
-        _ => {
-            let class = class_of_code(code);
-            slot.store(class as u8 + 1, Ordering::Relaxed);
-            class
+        0 => {
+            let bits = bits_of_class(class_of_code(code));
+            slot.store(bits, Ordering::Relaxed);
+            bits
         }
+        bits => bits,
     }
+}
+
+fn bits_of_class(class: WordClass) -> u8 {
+    KNOWN_BIT
+        | match class {
+            WordClass::Cjk => CJK_BIT as u8,
+            WordClass::Alphanumeric => LETTER_BIT as u8,
+            WordClass::Joiner => JOINER_BIT as u8,
+            WordClass::Other => 0,
+        }
 }
 
 #[cold]
