@@ -46,6 +46,7 @@
 //! when they name no author, the visible byline does (the `byline` module).
 
 mod byline;
+mod ids;
 mod meta;
 mod nesting;
 mod spans;
@@ -59,6 +60,8 @@ use crate::decode::Decoded;
 use crate::error::{Error, Result};
 use crate::lang;
 use crate::model::{Block, BlockKind, Direction, Metadata, Section, Span};
+
+use ids::attr;
 
 /// What the HTML reader found: the parts of an article it is responsible for.
 #[derive(Debug)]
@@ -85,13 +88,15 @@ pub struct HtmlStructure {
 pub fn read(decoded: &Decoded) -> Result<HtmlStructure> {
     // Blanking deep tags keeps every offset, so spans still point into
     // the decoded text.
-    let limited = nesting::limit_nesting(&decoded.text);
+    let (limited, tags) = nesting::limit_nesting_and_scan(&decoded.text);
     let text = &*limited;
     let html = Html::parse_document(text);
-    let positions = spans::Positions::new(text, &html);
+    let tags = tags.unwrap_or_else(|| spans::scan(text));
+    let positions = spans::Positions::new(text, tags, &html);
     let declared = meta::declared(&html);
+    let base = Base::new(&html);
     let page = Page {
-        html: &html,
+        base: &base,
         decoded,
         positions: &positions,
         declared: &declared,
@@ -198,9 +203,9 @@ impl Extraction {
 
 /// The parsed page and what is known about it before extraction.
 struct Page<'p> {
-    html: &'p Html,
+    base: &'p Base<'p>,
     decoded: &'p Decoded,
-    positions: &'p spans::Positions,
+    positions: &'p spans::Positions<'p>,
     declared: &'p meta::Declared,
 }
 
@@ -208,7 +213,7 @@ impl Page<'_> {
     /// One extraction attempt, with or without class and id hints.
     fn extract(&self, hints: bool) -> Extraction {
         let (decoded, positions, declared) = (self.decoded, self.positions, self.declared);
-        let doc = Doc::new(self.html, hints);
+        let doc = Doc::new(self.base, hints);
         let containers = doc.content();
         let mut emitter = Emitter {
             doc: &doc,
@@ -470,23 +475,30 @@ impl Counts {
     }
 }
 
-/// The parsed page with what extraction needs per node.
-struct Doc<'a> {
+/// The parsed page with what both extraction attempts need per node,
+/// computed once.
+struct Base<'a> {
     html: &'a Html,
-    /// Dense index of every node.
-    index: HashMap<NodeId, usize>,
     /// Nodes in document order.
     nodes: Vec<NodeRef<'a, Node>>,
-    /// Whether a node is boilerplate (and so is everything inside it).
-    junk: Vec<bool>,
-    /// Counts of each node, boilerplate excluded.
-    counts: Vec<Counts>,
-    /// Class/id weight of each element (Readability's ±25).
-    weight: Vec<i32>,
+    /// Node id to position in `nodes`.
+    keys: ids::NodeKeys,
+    /// Position of each node's parent in `nodes` (`NO_PARENT` for the root).
+    parent: Vec<u32>,
+    /// [`junk_by_markup`] of each element: boilerplate, and hinted so.
+    markup: Vec<(bool, bool)>,
+    /// [`class_weight`] of each element.
+    class_weight: Vec<i32>,
+    /// Whether the node is an element other than the inline ones.
+    block: Vec<bool>,
+    /// Of each text node: [`collapsed_len`] and the number of commas.
+    text: Vec<(u32, u32)>,
 }
 
-impl<'a> Doc<'a> {
-    fn new(html: &'a Html, hints: bool) -> Doc<'a> {
+const NO_PARENT: u32 = u32::MAX;
+
+impl<'a> Base<'a> {
+    fn new(html: &'a Html) -> Base<'a> {
         let nodes: Vec<NodeRef<'a, Node>> = html
             .tree
             .root()
@@ -496,25 +508,80 @@ impl<'a> Doc<'a> {
                 ego_tree::iter::Edge::Close(_) => None,
             })
             .collect();
-        let index: HashMap<NodeId, usize> =
-            nodes.iter().enumerate().map(|(i, n)| (n.id(), i)).collect();
-        let mut doc = Doc {
+        let keys = ids::NodeKeys::new(nodes.iter().map(|n| n.id()));
+        let n = nodes.len();
+        let mut base = Base {
             html,
-            index,
-            junk: vec![false; nodes.len()],
-            counts: vec![Counts::default(); nodes.len()],
-            weight: vec![0; nodes.len()],
+            parent: vec![NO_PARENT; n],
+            markup: vec![(false, false); n],
+            class_weight: vec![0; n],
+            block: vec![false; n],
+            text: vec![(0, 0); n],
+            keys,
             nodes,
         };
-        let mut hinted = vec![false; doc.nodes.len()];
+        for i in 0..n {
+            let node = base.nodes[i];
+            if let Some(parent) = node.parent() {
+                base.parent[i] = base.keys.get(parent.id()).unwrap_or(0) as u32;
+            }
+            match node.value() {
+                Node::Element(element) => {
+                    base.markup[i] = junk_by_markup(node, element);
+                    base.class_weight[i] = class_weight(element);
+                    base.block[i] = !INLINE.contains(&element.name());
+                }
+                Node::Text(text) => {
+                    let commas = text
+                        .chars()
+                        .filter(|c| matches!(c, ',' | '،' | '，' | '、'))
+                        .count();
+                    base.text[i] = (collapsed_len(&text[..]) as u32, commas as u32);
+                }
+                _ => {}
+            }
+        }
+        base
+    }
+}
+
+/// The parsed page with what one extraction attempt needs per node.
+struct Doc<'a> {
+    html: &'a Html,
+    base: &'a Base<'a>,
+    /// Nodes in document order.
+    nodes: &'a [NodeRef<'a, Node>],
+    /// Whether a node is boilerplate (and so is everything inside it).
+    junk: Vec<bool>,
+    /// Whether a node or one of its ancestors is boilerplate.
+    under_junk: Vec<bool>,
+    /// Counts of each node, boilerplate excluded.
+    counts: Vec<Counts>,
+    /// Class/id weight of each element (Readability's ±25).
+    weight: Vec<i32>,
+}
+
+impl<'a> Doc<'a> {
+    fn new(base: &'a Base<'a>, hints: bool) -> Doc<'a> {
+        let n = base.nodes.len();
+        let mut doc = Doc {
+            html: base.html,
+            base,
+            nodes: &base.nodes,
+            junk: vec![false; n],
+            under_junk: Vec::new(),
+            counts: vec![Counts::default(); n],
+            weight: vec![0; n],
+        };
+        let mut hinted = vec![false; n];
         for (i, node) in doc.nodes.iter().enumerate() {
             if let Some(element) = node.value().as_element() {
-                let (junk, hint) = junk_by_markup(*node, element);
+                let (junk, hint) = base.markup[i];
                 doc.junk[i] = junk;
                 // A form (sign-up, log-in, comment box) is no article, with
                 // or without hints; unless it wraps the page (ASP.NET).
                 hinted[i] = (hint && hints) || element.name() == "form";
-                doc.weight[i] = if hints { class_weight(element) } else { 0 };
+                doc.weight[i] = if hints { base.class_weight[i] } else { 0 };
             }
         }
         doc.count();
@@ -533,27 +600,35 @@ impl<'a> Doc<'a> {
         if changed {
             doc.count();
         }
+        // Parents come before their children in document order.
+        let mut under_junk = doc.junk.clone();
+        for i in 0..n {
+            let p = base.parent[i];
+            if p != NO_PARENT && under_junk[p as usize] {
+                under_junk[i] = true;
+            }
+        }
+        doc.under_junk = under_junk;
         doc
     }
 
     fn idx(&self, node: NodeRef<'a, Node>) -> usize {
-        self.index.get(&node.id()).copied().unwrap_or(0)
+        self.base.keys.get(node.id()).unwrap_or(0)
     }
 
     /// Computes [`Counts`] bottom-up (children come after their parent in
     /// document order), leaving boilerplate out of its ancestors.
     fn count(&mut self) {
+        let base = self.base;
         let mut counts = vec![Counts::default(); self.nodes.len()];
         for i in (0..self.nodes.len()).rev() {
             let node = self.nodes[i];
             let mut own = counts[i];
             match node.value() {
-                Node::Text(text) => {
-                    own.text += collapsed_len(&text[..]);
-                    own.commas += text
-                        .chars()
-                        .filter(|c| matches!(c, ',' | '،' | '，' | '、'))
-                        .count();
+                Node::Text(_) => {
+                    let (len, commas) = base.text[i];
+                    own.text += len as usize;
+                    own.commas += commas as usize;
                 }
                 Node::Element(element) => match element.name() {
                     "a" => own.links = own.text,
@@ -571,18 +646,16 @@ impl<'a> Doc<'a> {
                 _ => {}
             }
             counts[i] = own;
-            if let Some(parent) = node.parent() {
-                let p = self.idx(parent);
+            let p = base.parent[i];
+            if p != NO_PARENT {
+                let p = p as usize;
                 if self.junk[i] {
                     // Form fields and embeds count even when dropped.
                     counts[p].inputs += own.inputs;
                     counts[p].embeds += own.embeds;
                     continue;
                 }
-                let is_block = node
-                    .value()
-                    .as_element()
-                    .is_some_and(|e| !INLINE.contains(&e.name()));
+                let is_block = base.block[i];
                 let own = counts[i];
                 counts[p].add(&own);
                 counts[p].has_block |= is_block;
@@ -593,9 +666,7 @@ impl<'a> Doc<'a> {
 
     /// Whether the node or one of its ancestors is boilerplate.
     fn in_junk(&self, node: NodeRef<'a, Node>) -> bool {
-        std::iter::once(node)
-            .chain(node.ancestors())
-            .any(|n| self.junk[self.idx(n)])
+        self.under_junk[self.idx(node)]
     }
 
     fn body(&self) -> NodeRef<'a, Node> {
@@ -717,7 +788,7 @@ impl<'a> Doc<'a> {
         let top_counts = self.counts[self.idx(top)];
         let semantic = |node: &NodeRef<'a, Node>| {
             node.value().as_element().is_some_and(|e| {
-                e.attr("itemprop")
+                attr(e, "itemprop")
                     .is_some_and(|p| p.split_ascii_whitespace().any(|p| p == "articleBody"))
                     || matches!(e.name(), "article" | "main")
             })
@@ -765,7 +836,7 @@ impl<'a> Doc<'a> {
         let top_class = top
             .value()
             .as_element()
-            .and_then(|e| e.attr("class"))
+            .and_then(|e| attr(e, "class"))
             .unwrap_or_default();
         let mut out = Vec::new();
         for sibling in parent.children() {
@@ -780,7 +851,7 @@ impl<'a> Doc<'a> {
             if self.junk[i] {
                 continue;
             }
-            let bonus = if !top_class.is_empty() && element.attr("class") == Some(top_class) {
+            let bonus = if !top_class.is_empty() && attr(element, "class") == Some(top_class) {
                 top_score * 0.2
             } else {
                 0.0
@@ -949,7 +1020,7 @@ impl<'a> Doc<'a> {
             n.value()
                 .as_element()
                 .filter(|e| e.name() == "time")
-                .and_then(|e| e.attr("datetime"))
+                .and_then(|e| attr(e, "datetime"))
                 .map(str::trim)
                 .filter(|d| !d.is_empty())
                 .map(str::to_string)
@@ -1013,8 +1084,7 @@ impl<'a> Doc<'a> {
 /// Whether an `input` takes typed text (not a button, check box, radio
 /// button or hidden value).
 fn is_entry_field(element: &scraper::node::Element) -> bool {
-    let kind = element
-        .attr("type")
+    let kind = attr(element, "type")
         .unwrap_or("text")
         .trim()
         .to_ascii_lowercase();
@@ -1031,7 +1101,7 @@ const MAX_DEPTH: usize = 256;
 struct Emitter<'d, 'a> {
     doc: &'d Doc<'a>,
     decoded: &'d Decoded,
-    positions: &'d spans::Positions,
+    positions: &'d spans::Positions<'d>,
     sections: Vec<Section>,
     current: Section,
     title: Option<String>,
@@ -1246,7 +1316,12 @@ impl<'a> Emitter<'_, 'a> {
 /// The span of an element in the original bytes: its own range when the
 /// scanner found it, else that of its nearest located ancestor, else the
 /// whole input.
-fn emitter_span(decoded: &Decoded, positions: &spans::Positions, doc: &Doc, id: NodeId) -> Span {
+fn emitter_span(
+    decoded: &Decoded,
+    positions: &spans::Positions<'_>,
+    doc: &Doc,
+    id: NodeId,
+) -> Span {
     let range = doc
         .html
         .tree
@@ -1269,9 +1344,9 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
     if JUNK_TAGS.contains(&name) {
         return (true, false);
     }
-    if element.attr("hidden").is_some()
-        || element.attr("aria-hidden") == Some("true")
-        || element.attr("style").is_some_and(|s| {
+    if attr(element, "hidden").is_some()
+        || attr(element, "aria-hidden") == Some("true")
+        || attr(element, "style").is_some_and(|s| {
             let s: String = s
                 .chars()
                 .filter(|c| !c.is_whitespace())
@@ -1282,15 +1357,13 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
     {
         return (true, false);
     }
-    if let Some(role) = element.attr("role")
+    if let Some(role) = attr(element, "role")
         && JUNK_ROLES.contains(&role.trim().to_ascii_lowercase().as_str())
     {
         return (false, true);
     }
     if matches!(name, "article" | "main")
-        && element
-            .attr("id")
-            .is_some_and(|id| strong_negative(&id.to_ascii_lowercase()))
+        && attr(element, "id").is_some_and(|id| strong_negative(&id.to_ascii_lowercase()))
     {
         // `<article id="comment-12">`, `<main id="login-dialog">`. Only the
         // id counts here: an article's classes often name its categories
@@ -1298,15 +1371,13 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
         return (false, true);
     }
     if matches!(name, "body" | "html" | "main" | "article")
-        || element
-            .attr("itemprop")
+        || attr(element, "itemprop")
             .is_some_and(|p| p.contains("articleBody") || p.contains("text"))
     {
         return (false, false);
     }
     if !INLINE.contains(&name)
-        && element
-            .attr("itemprop")
+        && attr(element, "itemprop")
             .is_some_and(|p| p.split_ascii_whitespace().any(|p| p == "author"))
         && node.children().any(|c| {
             c.value()
@@ -1373,7 +1444,7 @@ fn weak_token(token: &str) -> bool {
 /// `class` and `id`, lower-cased, with camelCase split into words.
 fn attribute_hints(element: &scraper::node::Element) -> String {
     let mut hints = String::new();
-    for value in [element.attr("class"), element.attr("id")]
+    for value in [attr(element, "class"), attr(element, "id")]
         .into_iter()
         .flatten()
     {
@@ -1394,7 +1465,7 @@ fn attribute_hints(element: &scraper::node::Element) -> String {
 /// for a positive one.
 fn class_weight(element: &scraper::node::Element) -> i32 {
     let mut weight = 0;
-    for value in [element.attr("class"), element.attr("id")]
+    for value in [attr(element, "class"), attr(element, "id")]
         .into_iter()
         .flatten()
     {
