@@ -1410,7 +1410,29 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
 
 /// Whether a strong boilerplate word stands anywhere in lower-cased hints.
 fn strong_negative(hints: &str) -> bool {
-    STRONG_NEGATIVE.iter().any(|n| hints.contains(n))
+    // One pass over the bytes, trying only the words that start with the
+    // byte at hand (instead of one substring search per word).
+    static BY_FIRST_BYTE: std::sync::LazyLock<[u32; 256]> = std::sync::LazyLock::new(|| {
+        const _: () = assert!(STRONG_NEGATIVE.len() <= 32);
+        let mut table = [0u32; 256];
+        for (i, word) in STRONG_NEGATIVE.iter().enumerate() {
+            table[usize::from(word.as_bytes()[0])] |= 1 << i;
+        }
+        table
+    });
+    let table = &*BY_FIRST_BYTE;
+    let bytes = hints.as_bytes();
+    for (at, &b) in bytes.iter().enumerate() {
+        let mut words = table[usize::from(b)];
+        while words != 0 {
+            let i = words.trailing_zeros() as usize;
+            words &= words - 1;
+            if bytes[at..].starts_with(STRONG_NEGATIVE[i].as_bytes()) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Whether some class or id token names boilerplate and none names content.
@@ -1434,11 +1456,10 @@ fn positive_token(token: &str) -> bool {
 /// BEM's `block__element`).
 fn weak_token(token: &str) -> bool {
     let token = token.split("--").next().unwrap_or(token);
-    let words: Vec<&str> = token
+    token
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.iter().any(|w| WEAK_NEGATIVE.contains(w)) && !positive_token(token)
+        .any(|w| !w.is_empty() && WEAK_NEGATIVE.contains(&w))
+        && !positive_token(token)
 }
 
 /// `class` and `id`, lower-cased, with camelCase split into words.
@@ -1485,10 +1506,27 @@ fn class_weight(element: &scraper::node::Element) -> i32 {
 
 /// Characters of `text` with each white-space run counted once.
 fn collapsed_len(text: &str) -> usize {
+    // Byte by byte: a character is counted at its first byte, and only
+    // the lead bytes of the few non-ASCII white-space characters (U+0085,
+    // U+00A0, U+1680, U+2000 to U+205F, U+3000) need decoding to tell.
+    let bytes = text.as_bytes();
     let mut count = 0;
     let mut space = true;
-    for c in text.chars() {
-        if c.is_whitespace() {
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        let white = match b {
+            b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => true,
+            0x00..=0x7F => false,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => text[at..].chars().next().is_some_and(char::is_whitespace),
+            // A continuation byte: part of a character already counted.
+            0x80..=0xBF => {
+                at += 1;
+                continue;
+            }
+            _ => false,
+        };
+        if white {
             if !space {
                 count += 1;
                 space = true;
@@ -1497,6 +1535,7 @@ fn collapsed_len(text: &str) -> usize {
             count += 1;
             space = false;
         }
+        at += 1;
     }
     count
 }
@@ -1811,6 +1850,55 @@ mod tests {
             "The old quay will be replaced by a wider one that ferries can use all year."
         );
         assert_eq!(blocks.len(), 7, "{blocks:?}");
+    }
+
+    #[test]
+    fn fast_counts_agree_with_the_plain_definitions() {
+        let slow_len = |text: &str| {
+            let mut count = 0;
+            let mut space = true;
+            for c in text.chars() {
+                if c.is_whitespace() {
+                    if !space {
+                        count += 1;
+                        space = true;
+                    }
+                } else {
+                    count += 1;
+                    space = false;
+                }
+            }
+            count
+        };
+        for text in [
+            "",
+            "  a  b ",
+            "\u{85}x\u{A0}\u{A0}y\u{1680}z\u{2003}\u{2028}\u{202F}\u{205F}\u{3000}w",
+            "شهدت العاصمة\u{200B} أمطارًا، غزيرة\t\n",
+            "\u{A9}\u{E9}\u{2014}\u{3001}\u{1F600} \x0B\x0C\r",
+        ] {
+            assert_eq!(collapsed_len(text), slow_len(text), "{text:?}");
+        }
+        for hints in [
+            "",
+            "article-body",
+            "x-share-bar",
+            "pre-subscribe",
+            "sign-up",
+            "skiplink",
+            "s",
+            "comments-and-more",
+            "taboola",
+            "adverts",
+            "loginx",
+            "sharin",
+        ] {
+            assert_eq!(
+                strong_negative(hints),
+                STRONG_NEGATIVE.iter().any(|n| hints.contains(n)),
+                "{hints}"
+            );
+        }
     }
 
     fn page_html(html: &str) -> Article {
