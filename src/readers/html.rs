@@ -163,7 +163,16 @@ fn drop_bylines(sections: &mut Vec<Section>, authors: &[String]) {
         return;
     }
     let is_byline = |block: &Block| {
-        block.text.chars().count() <= 120 && {
+        block.text.chars().count() <= 120
+            // What `names` returns are pieces of the collapsed text: where
+            // no author's name stands in it, no block can be their byline.
+            && {
+                let collapsed = byline::collapse(&block.text);
+                authors
+                    .iter()
+                    .any(|a| contains_ignore_ascii_case(&collapsed, a))
+            }
+            && {
             let names = byline::names(&block.text);
             !names.is_empty()
                 && names
@@ -175,6 +184,16 @@ fn drop_bylines(sections: &mut Vec<Section>, authors: &[String]) {
         section.blocks.retain(|b| !is_byline(b));
     }
     sections.retain(|s| s.heading.is_some() || !s.blocks.is_empty());
+}
+
+/// Whether `needle` stands in `haystack`, ASCII letters in either case.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    needle.len() <= haystack.len()
+        && haystack
+            .windows(needle.len().max(1))
+            .any(|w| w.eq_ignore_ascii_case(needle))
+        || needle.is_empty()
 }
 
 /// Below this many characters of body text, extraction is tried again
@@ -902,15 +921,15 @@ impl<'a> Doc<'a> {
         match node.value() {
             Node::Text(text) => push_collapsed(out, &text[..]),
             Node::Element(element) => {
-                if self.junk[self.idx(node)] {
+                let i = self.idx(node);
+                if self.junk[i] {
                     return;
                 }
-                let name = element.name();
-                if name == "br" {
+                if element.name() == "br" {
                     out.push('\n');
                     return;
                 }
-                let block = !INLINE.contains(&name);
+                let block = self.base.block[i];
                 if block {
                     push_space(out);
                 }
@@ -995,7 +1014,7 @@ impl<'a> Doc<'a> {
                 continue;
             };
             let c = self.counts[i];
-            let leaf = !c.has_block && !INLINE.contains(&element.name());
+            let leaf = !c.has_block && self.base.block[i];
             if leaf
                 && !outside_header(node)
                 && c.text >= 50
@@ -1277,9 +1296,9 @@ impl<'a> Emitter<'_, 'a> {
                 Node::Text(text) => push_collapsed(&mut loose, &text[..]),
                 // A date standing between blocks is a dateline, not text.
                 Node::Element(element) if element.name() == "time" => {}
-                Node::Element(element) => {
-                    let inline = INLINE.contains(&element.name())
-                        && !self.doc.counts[self.doc.idx(child)].has_block;
+                Node::Element(_) => {
+                    let c = self.doc.idx(child);
+                    let inline = !self.doc.base.block[c] && !self.doc.counts[c].has_block;
                     if inline {
                         self.doc.inline_text(child, &mut loose, depth + 1);
                     } else {
@@ -1550,13 +1569,44 @@ fn push_space(out: &mut String) {
 const SOFT_HYPHEN: char = '\u{AD}';
 
 fn push_collapsed(out: &mut String, text: &str) {
-    for c in text.chars() {
-        if c.is_whitespace() {
+    // Runs of characters that are kept as they are are copied whole; only
+    // white space and soft hyphens end a run. As in `collapsed_len`, only
+    // a few lead bytes can start a non-ASCII white space (or U+00AD).
+    let bytes = text.as_bytes();
+    let mut run = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        let (width, white) = match b {
+            b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => (1, true),
+            0x00..=0x7F => {
+                at += 1;
+                continue;
+            }
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                let c = text[at..].chars().next().unwrap_or(' ');
+                if c == SOFT_HYPHEN {
+                    (c.len_utf8(), false)
+                } else if c.is_whitespace() {
+                    (c.len_utf8(), true)
+                } else {
+                    at += c.len_utf8();
+                    continue;
+                }
+            }
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        out.push_str(&text[run..at]);
+        if white {
             push_space(out);
-        } else if c != SOFT_HYPHEN {
-            out.push(c);
         }
+        at += width;
+        run = at;
     }
+    out.push_str(&text[run..]);
 }
 
 /// Trims the spaces around line breaks and at both ends; runs of breaks
@@ -1879,6 +1929,33 @@ mod tests {
         ] {
             assert_eq!(collapsed_len(text), slow_len(text), "{text:?}");
         }
+        let slow_push = |out: &mut String, text: &str| {
+            for c in text.chars() {
+                if c.is_whitespace() {
+                    push_space(out);
+                } else if c != SOFT_HYPHEN {
+                    out.push(c);
+                }
+            }
+        };
+        for text in [
+            "",
+            " ",
+            "a  b\n",
+            "x\u{AD}y \u{AD} z",
+            "\u{A0}\u{A9}\u{85}\u{2003}\u{2014}\u{3000}\u{3001}é",
+            "شهدت العاصمة\u{200B} أمطارًا، غزيرة\t\n",
+        ] {
+            for start in ["", "a", "a ", "a\n"] {
+                let (mut fast, mut slow) = (start.to_string(), start.to_string());
+                push_collapsed(&mut fast, text);
+                slow_push(&mut slow, text);
+                assert_eq!(fast, slow, "{start:?} + {text:?}");
+            }
+        }
+        assert!(contains_ignore_ascii_case("by jane DOE", "Jane Doe"));
+        assert!(!contains_ignore_ascii_case("by Jane", "Jane Doe"));
+        assert!(contains_ignore_ascii_case("x", ""));
         for hints in [
             "",
             "article-body",

@@ -240,7 +240,7 @@ fn text_of(node: NodeRef<Node>) -> String {
     collapse(&out)
 }
 
-fn collapse(text: &str) -> String {
+pub(super) fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
