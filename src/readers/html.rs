@@ -510,7 +510,8 @@ struct Base<'a> {
     class_weight: Vec<i32>,
     /// Whether the node is an element other than the inline ones.
     block: Vec<bool>,
-    /// Of each text node: [`collapsed_len`] and the number of commas.
+    /// Of each text node: [`collapsed_len`] and the number of commas
+    /// ([`text_counts`]).
     text: Vec<(u32, u32)>,
 }
 
@@ -548,14 +549,11 @@ impl<'a> Base<'a> {
                 Node::Element(element) => {
                     base.markup[i] = junk_by_markup(node, element);
                     base.class_weight[i] = class_weight(element);
-                    base.block[i] = !INLINE.contains(&element.name());
+                    base.block[i] = !INLINE_WORDS.contains(element.name().as_bytes());
                 }
                 Node::Text(text) => {
-                    let commas = text
-                        .chars()
-                        .filter(|c| matches!(c, ',' | '،' | '，' | '、'))
-                        .count();
-                    base.text[i] = (collapsed_len(&text[..]) as u32, commas as u32);
+                    let (len, commas) = text_counts(text);
+                    base.text[i] = (len as u32, commas as u32);
                 }
                 _ => {}
             }
@@ -1360,7 +1358,7 @@ fn emitter_span(
 /// element that does not hold most of the page's text).
 fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (bool, bool) {
     let name = element.name();
-    if JUNK_TAGS.contains(&name) {
+    if JUNK_WORDS.contains(name.as_bytes()) {
         return (true, false);
     }
     if attr(element, "hidden").is_some()
@@ -1395,13 +1393,13 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
     {
         return (false, false);
     }
-    if !INLINE.contains(&name)
+    if !INLINE_WORDS.contains(name.as_bytes())
         && attr(element, "itemprop")
             .is_some_and(|p| p.split_ascii_whitespace().any(|p| p == "author"))
         && node.children().any(|c| {
             c.value()
                 .as_element()
-                .is_some_and(|e| !INLINE.contains(&e.name()))
+                .is_some_and(|e| !INLINE_WORDS.contains(e.name().as_bytes()))
         })
     {
         // An author box (photo, biography, links) inside the article.
@@ -1463,10 +1461,9 @@ fn weak_hint(hints: &str) -> bool {
 /// Whether a token ends with a positive word (`article-text`, `entry-content`).
 fn positive_token(token: &str) -> bool {
     let token = token.split("--").next().unwrap_or(token);
-    token
-        .split(|c: char| !c.is_ascii_alphanumeric())
+    words_of(token)
         .rfind(|w| !w.is_empty())
-        .is_some_and(|w| POSITIVE.contains(&w))
+        .is_some_and(|w| POSITIVE_WORDS.contains(w))
 }
 
 /// Whether one class or id token (`entry__meta`, `single-header`,
@@ -1475,11 +1472,55 @@ fn positive_token(token: &str) -> bool {
 /// BEM's `block__element`).
 fn weak_token(token: &str) -> bool {
     let token = token.split("--").next().unwrap_or(token);
-    token
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| !w.is_empty() && WEAK_NEGATIVE.contains(&w))
-        && !positive_token(token)
+    words_of(token).any(|w| WEAK_WORDS.contains(w)) && !positive_token(token)
 }
+
+/// The ASCII letter-and-digit runs of a class or id, as bytes (with empty
+/// pieces between separators, as `str::split` gives). A non-ASCII
+/// character separates words whether it is cut per character or per byte.
+fn words_of(text: &str) -> impl DoubleEndedIterator<Item = &[u8]> {
+    text.as_bytes().split(|b| !b.is_ascii_alphanumeric())
+}
+
+/// A word list with, for each first byte, the set of words starting with
+/// it: membership in a few comparisons instead of one per word of the list.
+struct Words {
+    list: &'static [&'static str],
+    by_first: [u64; 256],
+}
+
+impl Words {
+    fn new(list: &'static [&'static str]) -> Words {
+        assert!(list.len() <= 64);
+        let mut by_first = [0u64; 256];
+        for (i, word) in list.iter().enumerate() {
+            by_first[usize::from(word.as_bytes()[0])] |= 1 << i;
+        }
+        Words { list, by_first }
+    }
+
+    fn contains(&self, word: &[u8]) -> bool {
+        let Some(&first) = word.first() else {
+            return false;
+        };
+        let mut set = self.by_first[usize::from(first)];
+        while set != 0 {
+            let i = set.trailing_zeros() as usize;
+            set &= set - 1;
+            if self.list[i].as_bytes() == word {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+static WEAK_WORDS: std::sync::LazyLock<Words> =
+    std::sync::LazyLock::new(|| Words::new(WEAK_NEGATIVE));
+static POSITIVE_WORDS: std::sync::LazyLock<Words> =
+    std::sync::LazyLock::new(|| Words::new(POSITIVE));
+static JUNK_WORDS: std::sync::LazyLock<Words> = std::sync::LazyLock::new(|| Words::new(JUNK_TAGS));
+static INLINE_WORDS: std::sync::LazyLock<Words> = std::sync::LazyLock::new(|| Words::new(INLINE));
 
 /// `class` and `id`, lower-cased, with camelCase split into words.
 fn attribute_hints(element: &scraper::node::Element) -> String {
@@ -1510,13 +1551,10 @@ fn class_weight(element: &scraper::node::Element) -> i32 {
         .flatten()
     {
         let value = value.to_ascii_lowercase();
-        if STRONG_NEGATIVE.iter().any(|n| value.contains(n)) || weak_hint(&value) {
+        if strong_negative(&value) || weak_hint(&value) {
             weight -= 25;
         }
-        let words = value
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty());
-        if words.into_iter().any(|w| POSITIVE.contains(&w)) {
+        if words_of(&value).any(|w| POSITIVE_WORDS.contains(w)) {
             weight += 25;
         }
     }
@@ -1525,19 +1563,44 @@ fn class_weight(element: &scraper::node::Element) -> i32 {
 
 /// Characters of `text` with each white-space run counted once.
 fn collapsed_len(text: &str) -> usize {
+    text_counts(text).0
+}
+
+/// [`collapsed_len`], and the commas of `text` in any script (`,`, `،`,
+/// `，`, `、`), in one pass over the bytes.
+fn text_counts(text: &str) -> (usize, usize) {
     // Byte by byte: a character is counted at its first byte, and only
     // the lead bytes of the few non-ASCII white-space characters (U+0085,
-    // U+00A0, U+1680, U+2000 to U+205F, U+3000) need decoding to tell.
+    // U+00A0, U+1680, U+2000 to U+205F, U+3000) need decoding to tell;
+    // the non-ASCII commas are U+060C (D8 8C), U+FF0C (EF BC 8C) and
+    // U+3001 (E3 80 81).
     let bytes = text.as_bytes();
     let mut count = 0;
+    let mut commas = 0;
     let mut space = true;
     let mut at = 0;
     while at < bytes.len() {
         let b = bytes[at];
         let white = match b {
             b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => true,
+            b',' => {
+                commas += 1;
+                false
+            }
             0x00..=0x7F => false,
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => text[at..].chars().next().is_some_and(char::is_whitespace),
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                let c = text[at..].chars().next().unwrap_or(' ');
+                commas += usize::from(c == '、');
+                c.is_whitespace()
+            }
+            0xD8 => {
+                commas += usize::from(bytes.get(at + 1) == Some(&0x8C));
+                false
+            }
+            0xEF => {
+                commas += usize::from(bytes.get(at + 1..at + 3) == Some(&[0xBC, 0x8C][..]));
+                false
+            }
             // A continuation byte: part of a character already counted.
             0x80..=0xBF => {
                 at += 1;
@@ -1556,7 +1619,7 @@ fn collapsed_len(text: &str) -> usize {
         }
         at += 1;
     }
-    count
+    (count, commas)
 }
 
 fn push_space(out: &mut String) {
@@ -1926,8 +1989,14 @@ mod tests {
             "\u{85}x\u{A0}\u{A0}y\u{1680}z\u{2003}\u{2028}\u{202F}\u{205F}\u{3000}w",
             "شهدت العاصمة\u{200B} أمطارًا، غزيرة\t\n",
             "\u{A9}\u{E9}\u{2014}\u{3001}\u{1F600} \x0B\x0C\r",
+            "a, b، c，d、e\u{60B}\u{FF0B}\u{3002}\u{60C}",
         ] {
             assert_eq!(collapsed_len(text), slow_len(text), "{text:?}");
+            let commas = text
+                .chars()
+                .filter(|c| matches!(c, ',' | '،' | '，' | '、'))
+                .count();
+            assert_eq!(text_counts(text).1, commas, "{text:?}");
         }
         let slow_push = |out: &mut String, text: &str| {
             for c in text.chars() {
@@ -1952,6 +2021,35 @@ mod tests {
                 slow_push(&mut slow, text);
                 assert_eq!(fast, slow, "{start:?} + {text:?}");
             }
+        }
+        let slow_weak = |token: &str| {
+            let token = token.split("--").next().unwrap_or(token);
+            let words: Vec<&str> = token
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let positive = token
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .rfind(|w| !w.is_empty())
+                .is_some_and(|w| POSITIVE.contains(&w));
+            words.iter().any(|w| WEAK_NEGATIVE.contains(w)) && !positive
+        };
+        for token in [
+            "",
+            "-",
+            "nav",
+            "main-nav",
+            "navx",
+            "nav--article",
+            "sidebar-content",
+            "entry__meta",
+            "ad\u{e9}x",
+            "\u{e9}ad",
+            "btn-",
+            "x-tags-text",
+            "timestamp2",
+        ] {
+            assert_eq!(weak_token(token), slow_weak(token), "{token:?}");
         }
         assert!(contains_ignore_ascii_case("by jane DOE", "Jane Doe"));
         assert!(!contains_ignore_ascii_case("by Jane", "Jane Doe"));
