@@ -551,6 +551,18 @@ impl<'a> Base<'a> {
                     base.class_weight[i] = class_weight(element);
                     base.block[i] = !INLINE_WORDS.contains(element.name().as_bytes());
                 }
+                // The text of a script or style (raw text: no elements
+                // inside) only counts towards that element, which is
+                // boilerplate by its tag in both attempts and so never
+                // adds to its ancestors, is never scored, walked or taken
+                // as a standfirst: its counts are never read. Pages carry
+                // megabytes of it.
+                Node::Text(_)
+                    if node.parent().is_some_and(|p| {
+                        p.value()
+                            .as_element()
+                            .is_some_and(|e| matches!(e.name(), "script" | "style"))
+                    }) => {}
                 Node::Text(text) => {
                     let (len, commas) = text_counts(text);
                     base.text[i] = (len as u32, commas as u32);
@@ -1460,7 +1472,7 @@ fn weak_hint(hints: &str) -> bool {
 
 /// Whether a token ends with a positive word (`article-text`, `entry-content`).
 fn positive_token(token: &str) -> bool {
-    let token = token.split("--").next().unwrap_or(token);
+    let token = before_double_dash(token);
     words_of(token)
         .rfind(|w| !w.is_empty())
         .is_some_and(|w| POSITIVE_WORDS.contains(w))
@@ -1471,8 +1483,18 @@ fn positive_token(token: &str) -> bool {
 /// does not end with a positive one (the last word names the part, as in
 /// BEM's `block__element`).
 fn weak_token(token: &str) -> bool {
-    let token = token.split("--").next().unwrap_or(token);
+    let token = before_double_dash(token);
     words_of(token).any(|w| WEAK_WORDS.contains(w)) && !positive_token(token)
+}
+
+/// The token up to its first `--` (a BEM modifier), as
+/// `token.split("--").next()` gives, without a substring searcher.
+fn before_double_dash(token: &str) -> &str {
+    token
+        .as_bytes()
+        .windows(2)
+        .position(|w| w == b"--")
+        .map_or(token, |at| &token[..at])
 }
 
 /// The ASCII letter-and-digit runs of a class or id, as bytes (with empty
@@ -2048,7 +2070,15 @@ mod tests {
             "btn-",
             "x-tags-text",
             "timestamp2",
+            "a--b",
+            "nav--",
+            "--nav",
+            "x-nav---text",
         ] {
+            assert_eq!(
+                before_double_dash(token),
+                token.split("--").next().unwrap_or(token)
+            );
             assert_eq!(weak_token(token), slow_weak(token), "{token:?}");
         }
         assert!(contains_ignore_ascii_case("by jane DOE", "Jane Doe"));
