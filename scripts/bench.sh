@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks artconv side by side with its peers (cat, iconv, pandoc,
-# uchardet) and prints a Markdown table: median wall time, throughput, peak
-# RSS, time relative to `cat` and speed relative to pandoc.
+# uchardet, trafilatura) and prints a Markdown table: median wall time,
+# throughput, peak RSS, time relative to `cat` and speed relative to the
+# peer (pandoc; trafilatura for HTML).
 #
 # The script builds its own inputs under a scratch folder (the seed article
 # repeated to 10 MB, 100 MB and, with --big, 1 GB of UTF-8; the 100 MB
@@ -30,13 +31,16 @@
 #   BENCH_FORMATS ("json csv xml md")  formats timed on the text inputs
 #                             besides JSON Lines ("none" for none)
 #   ARTCONV (target/release/artconv)
+#   BENCH_VENV (~/.cache/artconv-bench/venv)  where trafilatura is installed
+#                             with pip when it is missing
 #
 # --quick is BENCH_RUNS=3 BENCH_SIZES=10 BENCH_FILES=2000 BENCH_PAGES=200.
 #
 # The ratios: "x cat" is the wall time artconv (or a peer) needs for the
 # work divided by the wall time cat needs to read the same bytes; "vs
-# pandoc" is how many times faster than pandoc the row is (wall time, per
-# byte or per file). "CPU" is hyperfine's mean user + system time: on a
+# peer" is how many times faster than pandoc (in the HTML groups:
+# trafilatura, same pages, same number of workers) the row is (wall time,
+# per byte or per file). "CPU" is hyperfine's mean user + system time: on a
 # shared machine it moves much less than the wall time.
 # Peak RSS is GNU time's "Maximum resident set size": for rows that run
 # several processes (xargs) it is the largest single process.
@@ -100,6 +104,29 @@ need() {
     fi
 }
 need
+
+# trafilatura (the HTML peer), from PyPI into a venv outside the repository
+# (BENCH_VENV, default ~/.cache/artconv-bench/venv), made on first use.
+# Prints the command, or nothing (and why, on stderr) when it cannot be had.
+venv=${BENCH_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/artconv-bench/venv}
+trafilatura_cli() {
+    if "$venv/bin/trafilatura" --version >/dev/null 2>&1; then
+        echo "$venv/bin/trafilatura"; return
+    fi
+    if command -v trafilatura >/dev/null && trafilatura --version >/dev/null 2>&1; then
+        command -v trafilatura; return
+    fi
+    echo "bench.sh: installing trafilatura with pip into $venv" >&2
+    # lxml_html_clean: lxml 5.2 moved lxml.html.clean out, and justext
+    # (a trafilatura dependency) still imports it.
+    if { [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" >&2; } \
+        && "$venv/bin/pip" install -q trafilatura lxml_html_clean >&2 \
+        && "$venv/bin/trafilatura" --version >/dev/null 2>&1; then
+        echo "$venv/bin/trafilatura"
+    else
+        echo "bench.sh: trafilatura could not be installed (needs python3-venv and PyPI): its rows are skipped" >&2
+    fi
+}
 
 if [ "$build" = 1 ] && [ -z "${ARTCONV:-}" ]; then
     (cd "$root" && cargo build --release --quiet)
@@ -341,10 +368,19 @@ fi
 if wanted html; then
     make_pages "$pages"
     d=$in/pages-$pages
+    traf=$(trafilatura_cli)
     work="$pages small HTML pages to JSON, -j $jobs"
     measure html "$work" cat "$pages" files "" "find $d -type f -name '*.html' -print0 | xargs -0 cat"
     measure html "$work" "artconv -r --out-dir -t json" "$pages" files "rm -rf $out" \
         "$artconv -q -r $d --out-dir $out -t json -j $jobs"
+    # trafilatura names its outputs by a hash of their text (pages with
+    # much the same text overwrite each other) unless --keep-dirs, which
+    # only works with an --input-dir relative to the working folder: hence
+    # `cd DIR && ... --input-dir .`. It also reads the (empty) .done marker.
+    if [ -n "$traf" ]; then
+        measure html "$work" "trafilatura --parallel $jobs --json" "$pages" files "rm -rf $out" \
+            "sh -c 'cd $d && exec $traf --input-dir . --parallel $jobs -o $out --keep-dirs --json'"
+    fi
     corpus=$root/../shared/corpus/html
     if [ -d "$corpus" ]; then
         real=$(find "$corpus" -type f -name '*.html' | wc -l)
@@ -354,6 +390,25 @@ if wanted html; then
         measure html-real "$work" cat "$real" files "" "find $corpus -type f -name '*.html' -print0 | xargs -0 cat"
         measure html-real "$work" "artconv -r --include '*.html' --out-dir -t json" "$real" files "rm -rf $out" \
             "$artconv -q -r $corpus --include '*.html' --out-dir $out -t json -j $jobs"
+        if [ -n "$traf" ]; then
+            # trafilatura reads every file of its --input-dir: it gets a
+            # folder of links to the same pages (nothing is copied).
+            links=$in/real-html-links
+            rm -rf "$links"
+            mkdir -p "$links"
+            python3 - "$corpus" "$links" <<'EOF'
+import os, sys
+corpus, links = os.path.abspath(sys.argv[1]), sys.argv[2]
+for root, _, names in os.walk(corpus):
+    for name in names:
+        if name.endswith(".html"):
+            src = os.path.join(root, name)
+            flat = os.path.relpath(src, corpus).replace(os.sep, "_")
+            os.symlink(src, os.path.join(links, flat))
+EOF
+            measure html-real "$work" "trafilatura --parallel $jobs --json" "$real" files "rm -rf $out" \
+                "sh -c 'cd $links && exec $traf --input-dir . --parallel $jobs -o $out --keep-dirs --json'"
+        fi
     fi
 fi
 rm -rf "$out"
@@ -368,11 +423,12 @@ def rate(amount, unit, median):
 groups = {}
 for row in rows:
     groups.setdefault(row[0], []).append(row)
-print("| work | tool | median wall | CPU (user+sys) | throughput | peak RSS | x cat | vs pandoc |")
+print("| work | tool | median wall | CPU (user+sys) | throughput | peak RSS | x cat | vs peer |")
 print("|---|---|---:|---:|---:|---:|---:|---:|")
 for group, members in groups.items():
     cat = next((r for r in members if r[2] == "cat"), None)
-    pandoc = next((r for r in members if r[2].startswith("pandoc")), None)
+    # The peer: pandoc, or trafilatura in the HTML groups.
+    pandoc = next((r for r in members if r[2].startswith(("pandoc", "trafilatura"))), None)
     for g, work, tool, amount, unit, median, rss, command, cpu in members:
         r = rate(amount, unit, median)
         if unit == "B":
@@ -383,7 +439,7 @@ for group, members in groups.items():
         shown = f"{m:.3f} s" if m >= 0.1 else f"{m * 1000:.1f} ms"
         xcat = "" if cat is None or tool == "cat" else f"{rate(cat[3], cat[4], cat[5]) / r:.1f}"
         vs = ""
-        if pandoc is not None and not tool.startswith("pandoc") and tool != "cat":
+        if pandoc is not None and not tool.startswith(("pandoc", "trafilatura")) and tool != "cat":
             vs = f"{r / rate(pandoc[3], pandoc[4], pandoc[5]):,.0f}x faster"
         c = float(cpu)
         cpu_shown = f"{c:.3f} s" if c >= 0.1 else f"{c * 1000:.1f} ms"

@@ -46,6 +46,7 @@
 //! when they name no author, the visible byline does (the `byline` module).
 
 mod byline;
+mod ids;
 mod meta;
 mod nesting;
 mod spans;
@@ -59,6 +60,8 @@ use crate::decode::Decoded;
 use crate::error::{Error, Result};
 use crate::lang;
 use crate::model::{Block, BlockKind, Direction, Metadata, Section, Span};
+
+use ids::attr;
 
 /// What the HTML reader found: the parts of an article it is responsible for.
 #[derive(Debug)]
@@ -85,13 +88,15 @@ pub struct HtmlStructure {
 pub fn read(decoded: &Decoded) -> Result<HtmlStructure> {
     // Blanking deep tags keeps every offset, so spans still point into
     // the decoded text.
-    let limited = nesting::limit_nesting(&decoded.text);
+    let (limited, tags) = nesting::limit_nesting_and_scan(&decoded.text);
     let text = &*limited;
     let html = Html::parse_document(text);
-    let positions = spans::Positions::new(text, &html);
+    let tags = tags.unwrap_or_else(|| spans::scan(text));
+    let positions = spans::Positions::new(text, tags, &html);
     let declared = meta::declared(&html);
+    let base = Base::new(&html);
     let page = Page {
-        html: &html,
+        base: &base,
         decoded,
         positions: &positions,
         declared: &declared,
@@ -158,7 +163,16 @@ fn drop_bylines(sections: &mut Vec<Section>, authors: &[String]) {
         return;
     }
     let is_byline = |block: &Block| {
-        block.text.chars().count() <= 120 && {
+        block.text.chars().count() <= 120
+            // What `names` returns are pieces of the collapsed text: where
+            // no author's name stands in it, no block can be their byline.
+            && {
+                let collapsed = byline::collapse(&block.text);
+                authors
+                    .iter()
+                    .any(|a| contains_ignore_ascii_case(&collapsed, a))
+            }
+            && {
             let names = byline::names(&block.text);
             !names.is_empty()
                 && names
@@ -170,6 +184,16 @@ fn drop_bylines(sections: &mut Vec<Section>, authors: &[String]) {
         section.blocks.retain(|b| !is_byline(b));
     }
     sections.retain(|s| s.heading.is_some() || !s.blocks.is_empty());
+}
+
+/// Whether `needle` stands in `haystack`, ASCII letters in either case.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    needle.len() <= haystack.len()
+        && haystack
+            .windows(needle.len().max(1))
+            .any(|w| w.eq_ignore_ascii_case(needle))
+        || needle.is_empty()
 }
 
 /// Below this many characters of body text, extraction is tried again
@@ -198,9 +222,9 @@ impl Extraction {
 
 /// The parsed page and what is known about it before extraction.
 struct Page<'p> {
-    html: &'p Html,
+    base: &'p Base<'p>,
     decoded: &'p Decoded,
-    positions: &'p spans::Positions,
+    positions: &'p spans::Positions<'p>,
     declared: &'p meta::Declared,
 }
 
@@ -208,7 +232,7 @@ impl Page<'_> {
     /// One extraction attempt, with or without class and id hints.
     fn extract(&self, hints: bool) -> Extraction {
         let (decoded, positions, declared) = (self.decoded, self.positions, self.declared);
-        let doc = Doc::new(self.html, hints);
+        let doc = Doc::new(self.base, hints);
         let containers = doc.content();
         let mut emitter = Emitter {
             doc: &doc,
@@ -470,23 +494,31 @@ impl Counts {
     }
 }
 
-/// The parsed page with what extraction needs per node.
-struct Doc<'a> {
+/// The parsed page with what both extraction attempts need per node,
+/// computed once.
+struct Base<'a> {
     html: &'a Html,
-    /// Dense index of every node.
-    index: HashMap<NodeId, usize>,
     /// Nodes in document order.
     nodes: Vec<NodeRef<'a, Node>>,
-    /// Whether a node is boilerplate (and so is everything inside it).
-    junk: Vec<bool>,
-    /// Counts of each node, boilerplate excluded.
-    counts: Vec<Counts>,
-    /// Class/id weight of each element (Readability's ±25).
-    weight: Vec<i32>,
+    /// Node id to position in `nodes`.
+    keys: ids::NodeKeys,
+    /// Position of each node's parent in `nodes` (`NO_PARENT` for the root).
+    parent: Vec<u32>,
+    /// [`junk_by_markup`] of each element: boilerplate, and hinted so.
+    markup: Vec<(bool, bool)>,
+    /// [`class_weight`] of each element.
+    class_weight: Vec<i32>,
+    /// Whether the node is an element other than the inline ones.
+    block: Vec<bool>,
+    /// Of each text node: [`collapsed_len`] and the number of commas
+    /// ([`text_counts`]).
+    text: Vec<(u32, u32)>,
 }
 
-impl<'a> Doc<'a> {
-    fn new(html: &'a Html, hints: bool) -> Doc<'a> {
+const NO_PARENT: u32 = u32::MAX;
+
+impl<'a> Base<'a> {
+    fn new(html: &'a Html) -> Base<'a> {
         let nodes: Vec<NodeRef<'a, Node>> = html
             .tree
             .root()
@@ -496,25 +528,89 @@ impl<'a> Doc<'a> {
                 ego_tree::iter::Edge::Close(_) => None,
             })
             .collect();
-        let index: HashMap<NodeId, usize> =
-            nodes.iter().enumerate().map(|(i, n)| (n.id(), i)).collect();
-        let mut doc = Doc {
+        let keys = ids::NodeKeys::new(nodes.iter().map(|n| n.id()));
+        let n = nodes.len();
+        let mut base = Base {
             html,
-            index,
-            junk: vec![false; nodes.len()],
-            counts: vec![Counts::default(); nodes.len()],
-            weight: vec![0; nodes.len()],
+            parent: vec![NO_PARENT; n],
+            markup: vec![(false, false); n],
+            class_weight: vec![0; n],
+            block: vec![false; n],
+            text: vec![(0, 0); n],
+            keys,
             nodes,
         };
-        let mut hinted = vec![false; doc.nodes.len()];
+        for i in 0..n {
+            let node = base.nodes[i];
+            if let Some(parent) = node.parent() {
+                base.parent[i] = base.keys.get(parent.id()).unwrap_or(0) as u32;
+            }
+            match node.value() {
+                Node::Element(element) => {
+                    base.markup[i] = junk_by_markup(node, element);
+                    base.class_weight[i] = class_weight(element);
+                    base.block[i] = !INLINE_WORDS.contains(element.name().as_bytes());
+                }
+                // The text of a script or style (raw text: no elements
+                // inside) only counts towards that element, which is
+                // boilerplate by its tag in both attempts and so never
+                // adds to its ancestors, is never scored, walked or taken
+                // as a standfirst: its counts are never read. Pages carry
+                // megabytes of it.
+                Node::Text(_)
+                    if node.parent().is_some_and(|p| {
+                        p.value()
+                            .as_element()
+                            .is_some_and(|e| matches!(e.name(), "script" | "style"))
+                    }) => {}
+                Node::Text(text) => {
+                    let (len, commas) = text_counts(text);
+                    base.text[i] = (len as u32, commas as u32);
+                }
+                _ => {}
+            }
+        }
+        base
+    }
+}
+
+/// The parsed page with what one extraction attempt needs per node.
+struct Doc<'a> {
+    html: &'a Html,
+    base: &'a Base<'a>,
+    /// Nodes in document order.
+    nodes: &'a [NodeRef<'a, Node>],
+    /// Whether a node is boilerplate (and so is everything inside it).
+    junk: Vec<bool>,
+    /// Whether a node or one of its ancestors is boilerplate.
+    under_junk: Vec<bool>,
+    /// Counts of each node, boilerplate excluded.
+    counts: Vec<Counts>,
+    /// Class/id weight of each element (Readability's ±25).
+    weight: Vec<i32>,
+}
+
+impl<'a> Doc<'a> {
+    fn new(base: &'a Base<'a>, hints: bool) -> Doc<'a> {
+        let n = base.nodes.len();
+        let mut doc = Doc {
+            html: base.html,
+            base,
+            nodes: &base.nodes,
+            junk: vec![false; n],
+            under_junk: Vec::new(),
+            counts: vec![Counts::default(); n],
+            weight: vec![0; n],
+        };
+        let mut hinted = vec![false; n];
         for (i, node) in doc.nodes.iter().enumerate() {
             if let Some(element) = node.value().as_element() {
-                let (junk, hint) = junk_by_markup(*node, element);
+                let (junk, hint) = base.markup[i];
                 doc.junk[i] = junk;
                 // A form (sign-up, log-in, comment box) is no article, with
                 // or without hints; unless it wraps the page (ASP.NET).
                 hinted[i] = (hint && hints) || element.name() == "form";
-                doc.weight[i] = if hints { class_weight(element) } else { 0 };
+                doc.weight[i] = if hints { base.class_weight[i] } else { 0 };
             }
         }
         doc.count();
@@ -533,27 +629,35 @@ impl<'a> Doc<'a> {
         if changed {
             doc.count();
         }
+        // Parents come before their children in document order.
+        let mut under_junk = doc.junk.clone();
+        for i in 0..n {
+            let p = base.parent[i];
+            if p != NO_PARENT && under_junk[p as usize] {
+                under_junk[i] = true;
+            }
+        }
+        doc.under_junk = under_junk;
         doc
     }
 
     fn idx(&self, node: NodeRef<'a, Node>) -> usize {
-        self.index.get(&node.id()).copied().unwrap_or(0)
+        self.base.keys.get(node.id()).unwrap_or(0)
     }
 
     /// Computes [`Counts`] bottom-up (children come after their parent in
     /// document order), leaving boilerplate out of its ancestors.
     fn count(&mut self) {
+        let base = self.base;
         let mut counts = vec![Counts::default(); self.nodes.len()];
         for i in (0..self.nodes.len()).rev() {
             let node = self.nodes[i];
             let mut own = counts[i];
             match node.value() {
-                Node::Text(text) => {
-                    own.text += collapsed_len(&text[..]);
-                    own.commas += text
-                        .chars()
-                        .filter(|c| matches!(c, ',' | '،' | '，' | '、'))
-                        .count();
+                Node::Text(_) => {
+                    let (len, commas) = base.text[i];
+                    own.text += len as usize;
+                    own.commas += commas as usize;
                 }
                 Node::Element(element) => match element.name() {
                     "a" => own.links = own.text,
@@ -571,18 +675,16 @@ impl<'a> Doc<'a> {
                 _ => {}
             }
             counts[i] = own;
-            if let Some(parent) = node.parent() {
-                let p = self.idx(parent);
+            let p = base.parent[i];
+            if p != NO_PARENT {
+                let p = p as usize;
                 if self.junk[i] {
                     // Form fields and embeds count even when dropped.
                     counts[p].inputs += own.inputs;
                     counts[p].embeds += own.embeds;
                     continue;
                 }
-                let is_block = node
-                    .value()
-                    .as_element()
-                    .is_some_and(|e| !INLINE.contains(&e.name()));
+                let is_block = base.block[i];
                 let own = counts[i];
                 counts[p].add(&own);
                 counts[p].has_block |= is_block;
@@ -593,9 +695,7 @@ impl<'a> Doc<'a> {
 
     /// Whether the node or one of its ancestors is boilerplate.
     fn in_junk(&self, node: NodeRef<'a, Node>) -> bool {
-        std::iter::once(node)
-            .chain(node.ancestors())
-            .any(|n| self.junk[self.idx(n)])
+        self.under_junk[self.idx(node)]
     }
 
     fn body(&self) -> NodeRef<'a, Node> {
@@ -717,7 +817,7 @@ impl<'a> Doc<'a> {
         let top_counts = self.counts[self.idx(top)];
         let semantic = |node: &NodeRef<'a, Node>| {
             node.value().as_element().is_some_and(|e| {
-                e.attr("itemprop")
+                attr(e, "itemprop")
                     .is_some_and(|p| p.split_ascii_whitespace().any(|p| p == "articleBody"))
                     || matches!(e.name(), "article" | "main")
             })
@@ -765,7 +865,7 @@ impl<'a> Doc<'a> {
         let top_class = top
             .value()
             .as_element()
-            .and_then(|e| e.attr("class"))
+            .and_then(|e| attr(e, "class"))
             .unwrap_or_default();
         let mut out = Vec::new();
         for sibling in parent.children() {
@@ -780,7 +880,7 @@ impl<'a> Doc<'a> {
             if self.junk[i] {
                 continue;
             }
-            let bonus = if !top_class.is_empty() && element.attr("class") == Some(top_class) {
+            let bonus = if !top_class.is_empty() && attr(element, "class") == Some(top_class) {
                 top_score * 0.2
             } else {
                 0.0
@@ -831,15 +931,15 @@ impl<'a> Doc<'a> {
         match node.value() {
             Node::Text(text) => push_collapsed(out, &text[..]),
             Node::Element(element) => {
-                if self.junk[self.idx(node)] {
+                let i = self.idx(node);
+                if self.junk[i] {
                     return;
                 }
-                let name = element.name();
-                if name == "br" {
+                if element.name() == "br" {
                     out.push('\n');
                     return;
                 }
-                let block = !INLINE.contains(&name);
+                let block = self.base.block[i];
                 if block {
                     push_space(out);
                 }
@@ -924,7 +1024,7 @@ impl<'a> Doc<'a> {
                 continue;
             };
             let c = self.counts[i];
-            let leaf = !c.has_block && !INLINE.contains(&element.name());
+            let leaf = !c.has_block && self.base.block[i];
             if leaf
                 && !outside_header(node)
                 && c.text >= 50
@@ -949,7 +1049,7 @@ impl<'a> Doc<'a> {
             n.value()
                 .as_element()
                 .filter(|e| e.name() == "time")
-                .and_then(|e| e.attr("datetime"))
+                .and_then(|e| attr(e, "datetime"))
                 .map(str::trim)
                 .filter(|d| !d.is_empty())
                 .map(str::to_string)
@@ -1013,8 +1113,7 @@ impl<'a> Doc<'a> {
 /// Whether an `input` takes typed text (not a button, check box, radio
 /// button or hidden value).
 fn is_entry_field(element: &scraper::node::Element) -> bool {
-    let kind = element
-        .attr("type")
+    let kind = attr(element, "type")
         .unwrap_or("text")
         .trim()
         .to_ascii_lowercase();
@@ -1031,7 +1130,7 @@ const MAX_DEPTH: usize = 256;
 struct Emitter<'d, 'a> {
     doc: &'d Doc<'a>,
     decoded: &'d Decoded,
-    positions: &'d spans::Positions,
+    positions: &'d spans::Positions<'d>,
     sections: Vec<Section>,
     current: Section,
     title: Option<String>,
@@ -1207,9 +1306,9 @@ impl<'a> Emitter<'_, 'a> {
                 Node::Text(text) => push_collapsed(&mut loose, &text[..]),
                 // A date standing between blocks is a dateline, not text.
                 Node::Element(element) if element.name() == "time" => {}
-                Node::Element(element) => {
-                    let inline = INLINE.contains(&element.name())
-                        && !self.doc.counts[self.doc.idx(child)].has_block;
+                Node::Element(_) => {
+                    let c = self.doc.idx(child);
+                    let inline = !self.doc.base.block[c] && !self.doc.counts[c].has_block;
                     if inline {
                         self.doc.inline_text(child, &mut loose, depth + 1);
                     } else {
@@ -1246,7 +1345,12 @@ impl<'a> Emitter<'_, 'a> {
 /// The span of an element in the original bytes: its own range when the
 /// scanner found it, else that of its nearest located ancestor, else the
 /// whole input.
-fn emitter_span(decoded: &Decoded, positions: &spans::Positions, doc: &Doc, id: NodeId) -> Span {
+fn emitter_span(
+    decoded: &Decoded,
+    positions: &spans::Positions<'_>,
+    doc: &Doc,
+    id: NodeId,
+) -> Span {
     let range = doc
         .html
         .tree
@@ -1266,12 +1370,12 @@ fn emitter_span(decoded: &Decoded, positions: &spans::Positions, doc: &Doc, id: 
 /// element that does not hold most of the page's text).
 fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (bool, bool) {
     let name = element.name();
-    if JUNK_TAGS.contains(&name) {
+    if JUNK_WORDS.contains(name.as_bytes()) {
         return (true, false);
     }
-    if element.attr("hidden").is_some()
-        || element.attr("aria-hidden") == Some("true")
-        || element.attr("style").is_some_and(|s| {
+    if attr(element, "hidden").is_some()
+        || attr(element, "aria-hidden") == Some("true")
+        || attr(element, "style").is_some_and(|s| {
             let s: String = s
                 .chars()
                 .filter(|c| !c.is_whitespace())
@@ -1282,15 +1386,13 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
     {
         return (true, false);
     }
-    if let Some(role) = element.attr("role")
+    if let Some(role) = attr(element, "role")
         && JUNK_ROLES.contains(&role.trim().to_ascii_lowercase().as_str())
     {
         return (false, true);
     }
     if matches!(name, "article" | "main")
-        && element
-            .attr("id")
-            .is_some_and(|id| strong_negative(&id.to_ascii_lowercase()))
+        && attr(element, "id").is_some_and(|id| strong_negative(&id.to_ascii_lowercase()))
     {
         // `<article id="comment-12">`, `<main id="login-dialog">`. Only the
         // id counts here: an article's classes often name its categories
@@ -1298,20 +1400,18 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
         return (false, true);
     }
     if matches!(name, "body" | "html" | "main" | "article")
-        || element
-            .attr("itemprop")
+        || attr(element, "itemprop")
             .is_some_and(|p| p.contains("articleBody") || p.contains("text"))
     {
         return (false, false);
     }
-    if !INLINE.contains(&name)
-        && element
-            .attr("itemprop")
+    if !INLINE_WORDS.contains(name.as_bytes())
+        && attr(element, "itemprop")
             .is_some_and(|p| p.split_ascii_whitespace().any(|p| p == "author"))
         && node.children().any(|c| {
             c.value()
                 .as_element()
-                .is_some_and(|e| !INLINE.contains(&e.name()))
+                .is_some_and(|e| !INLINE_WORDS.contains(e.name().as_bytes()))
         })
     {
         // An author box (photo, biography, links) inside the article.
@@ -1339,7 +1439,29 @@ fn junk_by_markup(node: NodeRef<Node>, element: &scraper::node::Element) -> (boo
 
 /// Whether a strong boilerplate word stands anywhere in lower-cased hints.
 fn strong_negative(hints: &str) -> bool {
-    STRONG_NEGATIVE.iter().any(|n| hints.contains(n))
+    // One pass over the bytes, trying only the words that start with the
+    // byte at hand (instead of one substring search per word).
+    static BY_FIRST_BYTE: std::sync::LazyLock<[u32; 256]> = std::sync::LazyLock::new(|| {
+        const _: () = assert!(STRONG_NEGATIVE.len() <= 32);
+        let mut table = [0u32; 256];
+        for (i, word) in STRONG_NEGATIVE.iter().enumerate() {
+            table[usize::from(word.as_bytes()[0])] |= 1 << i;
+        }
+        table
+    });
+    let table = &*BY_FIRST_BYTE;
+    let bytes = hints.as_bytes();
+    for (at, &b) in bytes.iter().enumerate() {
+        let mut words = table[usize::from(b)];
+        while words != 0 {
+            let i = words.trailing_zeros() as usize;
+            words &= words - 1;
+            if bytes[at..].starts_with(STRONG_NEGATIVE[i].as_bytes()) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Whether some class or id token names boilerplate and none names content.
@@ -1350,11 +1472,10 @@ fn weak_hint(hints: &str) -> bool {
 
 /// Whether a token ends with a positive word (`article-text`, `entry-content`).
 fn positive_token(token: &str) -> bool {
-    let token = token.split("--").next().unwrap_or(token);
-    token
-        .split(|c: char| !c.is_ascii_alphanumeric())
+    let token = before_double_dash(token);
+    words_of(token)
         .rfind(|w| !w.is_empty())
-        .is_some_and(|w| POSITIVE.contains(&w))
+        .is_some_and(|w| POSITIVE_WORDS.contains(w))
 }
 
 /// Whether one class or id token (`entry__meta`, `single-header`,
@@ -1362,18 +1483,71 @@ fn positive_token(token: &str) -> bool {
 /// does not end with a positive one (the last word names the part, as in
 /// BEM's `block__element`).
 fn weak_token(token: &str) -> bool {
-    let token = token.split("--").next().unwrap_or(token);
-    let words: Vec<&str> = token
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.iter().any(|w| WEAK_NEGATIVE.contains(w)) && !positive_token(token)
+    let token = before_double_dash(token);
+    words_of(token).any(|w| WEAK_WORDS.contains(w)) && !positive_token(token)
 }
+
+/// The token up to its first `--` (a BEM modifier), as
+/// `token.split("--").next()` gives, without a substring searcher.
+fn before_double_dash(token: &str) -> &str {
+    token
+        .as_bytes()
+        .windows(2)
+        .position(|w| w == b"--")
+        .map_or(token, |at| &token[..at])
+}
+
+/// The ASCII letter-and-digit runs of a class or id, as bytes (with empty
+/// pieces between separators, as `str::split` gives). A non-ASCII
+/// character separates words whether it is cut per character or per byte.
+fn words_of(text: &str) -> impl DoubleEndedIterator<Item = &[u8]> {
+    text.as_bytes().split(|b| !b.is_ascii_alphanumeric())
+}
+
+/// A word list with, for each first byte, the set of words starting with
+/// it: membership in a few comparisons instead of one per word of the list.
+struct Words {
+    list: &'static [&'static str],
+    by_first: [u64; 256],
+}
+
+impl Words {
+    fn new(list: &'static [&'static str]) -> Words {
+        assert!(list.len() <= 64);
+        let mut by_first = [0u64; 256];
+        for (i, word) in list.iter().enumerate() {
+            by_first[usize::from(word.as_bytes()[0])] |= 1 << i;
+        }
+        Words { list, by_first }
+    }
+
+    fn contains(&self, word: &[u8]) -> bool {
+        let Some(&first) = word.first() else {
+            return false;
+        };
+        let mut set = self.by_first[usize::from(first)];
+        while set != 0 {
+            let i = set.trailing_zeros() as usize;
+            set &= set - 1;
+            if self.list[i].as_bytes() == word {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+static WEAK_WORDS: std::sync::LazyLock<Words> =
+    std::sync::LazyLock::new(|| Words::new(WEAK_NEGATIVE));
+static POSITIVE_WORDS: std::sync::LazyLock<Words> =
+    std::sync::LazyLock::new(|| Words::new(POSITIVE));
+static JUNK_WORDS: std::sync::LazyLock<Words> = std::sync::LazyLock::new(|| Words::new(JUNK_TAGS));
+static INLINE_WORDS: std::sync::LazyLock<Words> = std::sync::LazyLock::new(|| Words::new(INLINE));
 
 /// `class` and `id`, lower-cased, with camelCase split into words.
 fn attribute_hints(element: &scraper::node::Element) -> String {
     let mut hints = String::new();
-    for value in [element.attr("class"), element.attr("id")]
+    for value in [attr(element, "class"), attr(element, "id")]
         .into_iter()
         .flatten()
     {
@@ -1394,18 +1568,15 @@ fn attribute_hints(element: &scraper::node::Element) -> String {
 /// for a positive one.
 fn class_weight(element: &scraper::node::Element) -> i32 {
     let mut weight = 0;
-    for value in [element.attr("class"), element.attr("id")]
+    for value in [attr(element, "class"), attr(element, "id")]
         .into_iter()
         .flatten()
     {
         let value = value.to_ascii_lowercase();
-        if STRONG_NEGATIVE.iter().any(|n| value.contains(n)) || weak_hint(&value) {
+        if strong_negative(&value) || weak_hint(&value) {
             weight -= 25;
         }
-        let words = value
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty());
-        if words.into_iter().any(|w| POSITIVE.contains(&w)) {
+        if words_of(&value).any(|w| POSITIVE_WORDS.contains(w)) {
             weight += 25;
         }
     }
@@ -1414,10 +1585,52 @@ fn class_weight(element: &scraper::node::Element) -> i32 {
 
 /// Characters of `text` with each white-space run counted once.
 fn collapsed_len(text: &str) -> usize {
+    text_counts(text).0
+}
+
+/// [`collapsed_len`], and the commas of `text` in any script (`,`, `،`,
+/// `，`, `、`), in one pass over the bytes.
+fn text_counts(text: &str) -> (usize, usize) {
+    // Byte by byte: a character is counted at its first byte, and only
+    // the lead bytes of the few non-ASCII white-space characters (U+0085,
+    // U+00A0, U+1680, U+2000 to U+205F, U+3000) need decoding to tell;
+    // the non-ASCII commas are U+060C (D8 8C), U+FF0C (EF BC 8C) and
+    // U+3001 (E3 80 81).
+    let bytes = text.as_bytes();
     let mut count = 0;
+    let mut commas = 0;
     let mut space = true;
-    for c in text.chars() {
-        if c.is_whitespace() {
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        let white = match b {
+            b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => true,
+            b',' => {
+                commas += 1;
+                false
+            }
+            0x00..=0x7F => false,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                let c = text[at..].chars().next().unwrap_or(' ');
+                commas += usize::from(c == '、');
+                c.is_whitespace()
+            }
+            0xD8 => {
+                commas += usize::from(bytes.get(at + 1) == Some(&0x8C));
+                false
+            }
+            0xEF => {
+                commas += usize::from(bytes.get(at + 1..at + 3) == Some(&[0xBC, 0x8C][..]));
+                false
+            }
+            // A continuation byte: part of a character already counted.
+            0x80..=0xBF => {
+                at += 1;
+                continue;
+            }
+            _ => false,
+        };
+        if white {
             if !space {
                 count += 1;
                 space = true;
@@ -1426,8 +1639,9 @@ fn collapsed_len(text: &str) -> usize {
             count += 1;
             space = false;
         }
+        at += 1;
     }
-    count
+    (count, commas)
 }
 
 fn push_space(out: &mut String) {
@@ -1440,13 +1654,44 @@ fn push_space(out: &mut String) {
 const SOFT_HYPHEN: char = '\u{AD}';
 
 fn push_collapsed(out: &mut String, text: &str) {
-    for c in text.chars() {
-        if c.is_whitespace() {
+    // Runs of characters that are kept as they are are copied whole; only
+    // white space and soft hyphens end a run. As in `collapsed_len`, only
+    // a few lead bytes can start a non-ASCII white space (or U+00AD).
+    let bytes = text.as_bytes();
+    let mut run = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        let (width, white) = match b {
+            b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => (1, true),
+            0x00..=0x7F => {
+                at += 1;
+                continue;
+            }
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                let c = text[at..].chars().next().unwrap_or(' ');
+                if c == SOFT_HYPHEN {
+                    (c.len_utf8(), false)
+                } else if c.is_whitespace() {
+                    (c.len_utf8(), true)
+                } else {
+                    at += c.len_utf8();
+                    continue;
+                }
+            }
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        out.push_str(&text[run..at]);
+        if white {
             push_space(out);
-        } else if c != SOFT_HYPHEN {
-            out.push(c);
         }
+        at += width;
+        run = at;
     }
+    out.push_str(&text[run..]);
 }
 
 /// Trims the spaces around line breaks and at both ends; runs of breaks
@@ -1740,6 +1985,125 @@ mod tests {
             "The old quay will be replaced by a wider one that ferries can use all year."
         );
         assert_eq!(blocks.len(), 7, "{blocks:?}");
+    }
+
+    #[test]
+    fn fast_counts_agree_with_the_plain_definitions() {
+        let slow_len = |text: &str| {
+            let mut count = 0;
+            let mut space = true;
+            for c in text.chars() {
+                if c.is_whitespace() {
+                    if !space {
+                        count += 1;
+                        space = true;
+                    }
+                } else {
+                    count += 1;
+                    space = false;
+                }
+            }
+            count
+        };
+        for text in [
+            "",
+            "  a  b ",
+            "\u{85}x\u{A0}\u{A0}y\u{1680}z\u{2003}\u{2028}\u{202F}\u{205F}\u{3000}w",
+            "شهدت العاصمة\u{200B} أمطارًا، غزيرة\t\n",
+            "\u{A9}\u{E9}\u{2014}\u{3001}\u{1F600} \x0B\x0C\r",
+            "a, b، c，d、e\u{60B}\u{FF0B}\u{3002}\u{60C}",
+        ] {
+            assert_eq!(collapsed_len(text), slow_len(text), "{text:?}");
+            let commas = text
+                .chars()
+                .filter(|c| matches!(c, ',' | '،' | '，' | '、'))
+                .count();
+            assert_eq!(text_counts(text).1, commas, "{text:?}");
+        }
+        let slow_push = |out: &mut String, text: &str| {
+            for c in text.chars() {
+                if c.is_whitespace() {
+                    push_space(out);
+                } else if c != SOFT_HYPHEN {
+                    out.push(c);
+                }
+            }
+        };
+        for text in [
+            "",
+            " ",
+            "a  b\n",
+            "x\u{AD}y \u{AD} z",
+            "\u{A0}\u{A9}\u{85}\u{2003}\u{2014}\u{3000}\u{3001}é",
+            "شهدت العاصمة\u{200B} أمطارًا، غزيرة\t\n",
+        ] {
+            for start in ["", "a", "a ", "a\n"] {
+                let (mut fast, mut slow) = (start.to_string(), start.to_string());
+                push_collapsed(&mut fast, text);
+                slow_push(&mut slow, text);
+                assert_eq!(fast, slow, "{start:?} + {text:?}");
+            }
+        }
+        let slow_weak = |token: &str| {
+            let token = token.split("--").next().unwrap_or(token);
+            let words: Vec<&str> = token
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let positive = token
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .rfind(|w| !w.is_empty())
+                .is_some_and(|w| POSITIVE.contains(&w));
+            words.iter().any(|w| WEAK_NEGATIVE.contains(w)) && !positive
+        };
+        for token in [
+            "",
+            "-",
+            "nav",
+            "main-nav",
+            "navx",
+            "nav--article",
+            "sidebar-content",
+            "entry__meta",
+            "ad\u{e9}x",
+            "\u{e9}ad",
+            "btn-",
+            "x-tags-text",
+            "timestamp2",
+            "a--b",
+            "nav--",
+            "--nav",
+            "x-nav---text",
+        ] {
+            assert_eq!(
+                before_double_dash(token),
+                token.split("--").next().unwrap_or(token)
+            );
+            assert_eq!(weak_token(token), slow_weak(token), "{token:?}");
+        }
+        assert!(contains_ignore_ascii_case("by jane DOE", "Jane Doe"));
+        assert!(!contains_ignore_ascii_case("by Jane", "Jane Doe"));
+        assert!(contains_ignore_ascii_case("x", ""));
+        for hints in [
+            "",
+            "article-body",
+            "x-share-bar",
+            "pre-subscribe",
+            "sign-up",
+            "skiplink",
+            "s",
+            "comments-and-more",
+            "taboola",
+            "adverts",
+            "loginx",
+            "sharin",
+        ] {
+            assert_eq!(
+                strong_negative(hints),
+                STRONG_NEGATIVE.iter().any(|n| hints.contains(n)),
+                "{hints}"
+            );
+        }
     }
 
     fn page_html(html: &str) -> Article {

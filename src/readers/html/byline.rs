@@ -13,8 +13,11 @@
 //! ("Jane Doe and John Roe"); a text that does not look like names — a
 //! sentence, a whole paragraph, digits — gives nothing.
 
+use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};
+
+use super::ids::attr;
 
 /// What a byline gave: the names and the text it was read from.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,11 +147,30 @@ pub fn find(html: &Html, containers: &[NodeId]) -> Option<Byline> {
         .unwrap_or(first);
     // Candidates in document order up to the end of the content; each rule
     // in turn, strongest first.
-    let nodes: Vec<NodeRef<Node>> = scope
-        .descendants()
-        .take_while(|n| n.id() != end.id())
-        .filter(|n| n.value().is_element() && !foreign(*n))
-        .collect();
+    // Whether a node is foreign is inherited: one walk down the scope,
+    // keeping the answer of each open ancestor, instead of walking up the
+    // ancestors of every node.
+    let mut nodes: Vec<NodeRef<Node>> = Vec::new();
+    let outside = scope.ancestors().any(foreign_itself);
+    let mut open: Vec<bool> = Vec::new();
+    for edge in scope.traverse() {
+        match edge {
+            Edge::Open(n) => {
+                if n.id() == end.id() {
+                    break;
+                }
+                let inherited = open.last().copied().unwrap_or(outside);
+                let foreign = inherited || foreign_itself(n);
+                open.push(foreign);
+                if n.value().is_element() && !foreign {
+                    nodes.push(n);
+                }
+            }
+            Edge::Close(_) => {
+                open.pop();
+            }
+        }
+    }
     let rules: [Rule; 4] = [rel_author, itemprop_author, classed_byline, worded_byline];
     for rule in rules {
         for node in &nodes {
@@ -187,25 +209,23 @@ fn last_descendant(node: NodeRef<Node>) -> Option<NodeRef<Node>> {
     node.descendants().last()
 }
 
-/// Whether the node is in, or is, something that names other people or
-/// is not visible text.
-fn foreign(node: NodeRef<Node>) -> bool {
-    std::iter::once(node).chain(node.ancestors()).any(|n| {
-        n.value().as_element().is_some_and(|e| {
-            if matches!(
-                e.name(),
-                "script" | "style" | "noscript" | "template" | "nav" | "aside" | "footer"
-            ) {
-                return true;
-            }
-            let hints = format!(
-                "{} {}",
-                e.attr("class").unwrap_or_default(),
-                e.attr("id").unwrap_or_default()
-            )
-            .to_ascii_lowercase();
-            FOREIGN.iter().any(|f| hints.contains(f))
-        })
+/// Whether the node itself is something that names other people or is not
+/// visible text (what is inside it is then foreign too).
+fn foreign_itself(n: NodeRef<Node>) -> bool {
+    n.value().as_element().is_some_and(|e| {
+        if matches!(
+            e.name(),
+            "script" | "style" | "noscript" | "template" | "nav" | "aside" | "footer"
+        ) {
+            return true;
+        }
+        let hints = format!(
+            "{} {}",
+            attr(e, "class").unwrap_or_default(),
+            attr(e, "id").unwrap_or_default()
+        )
+        .to_ascii_lowercase();
+        FOREIGN.iter().any(|f| hints.contains(f))
     })
 }
 
@@ -220,7 +240,7 @@ fn text_of(node: NodeRef<Node>) -> String {
     collapse(&out)
 }
 
-fn collapse(text: &str) -> String {
+pub(super) fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -230,7 +250,7 @@ fn short(text: String) -> Option<String> {
 
 fn rel_author(node: NodeRef<Node>) -> Option<String> {
     let e = node.value().as_element()?;
-    let rel = e.attr("rel")?;
+    let rel = attr(e, "rel")?;
     rel.split_ascii_whitespace()
         .any(|r| r.eq_ignore_ascii_case("author"))
         .then(|| text_of(node))
@@ -239,8 +259,7 @@ fn rel_author(node: NodeRef<Node>) -> Option<String> {
 
 fn itemprop_author(node: NodeRef<Node>) -> Option<String> {
     let e = node.value().as_element()?;
-    if !e
-        .attr("itemprop")?
+    if !attr(e, "itemprop")?
         .split_ascii_whitespace()
         .any(|p| p == "author" || p == "creator")
     {
@@ -248,13 +267,14 @@ fn itemprop_author(node: NodeRef<Node>) -> Option<String> {
     }
     let name = node.descendants().skip(1).find(|d| {
         d.value().as_element().is_some_and(|e| {
-            e.attr("itemprop")
-                .is_some_and(|p| p.split_ascii_whitespace().any(|p| p == "name"))
+            attr(e, "itemprop").is_some_and(|p| p.split_ascii_whitespace().any(|p| p == "name"))
         })
     });
     let name = name.and_then(|n| {
         let e = n.value().as_element()?;
-        e.attr("content").map(collapse).or_else(|| Some(text_of(n)))
+        attr(e, "content")
+            .map(collapse)
+            .or_else(|| Some(text_of(n)))
     });
     name.or_else(|| Some(text_of(node))).and_then(short)
 }
@@ -263,8 +283,8 @@ fn classed_byline(node: NodeRef<Node>) -> Option<String> {
     let e = node.value().as_element()?;
     let hints = format!(
         "{} {}",
-        e.attr("class").unwrap_or_default(),
-        e.attr("id").unwrap_or_default()
+        attr(e, "class").unwrap_or_default(),
+        attr(e, "id").unwrap_or_default()
     )
     .to_ascii_lowercase();
     let named = hints.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
@@ -417,7 +437,7 @@ mod tests {
             .find(|n| {
                 n.value()
                     .as_element()
-                    .is_some_and(|e| e.attr("id") == Some("body"))
+                    .is_some_and(|e| attr(e, "id") == Some("body"))
             })
             .map(|n| n.id())
             .unwrap();

@@ -8,6 +8,8 @@ use ego_tree::NodeId;
 use scraper::{ElementRef, Html};
 use serde_json::Value;
 
+use super::ids::attr;
+
 use crate::model::{Direction, Metadata};
 
 /// JSON-LD types that describe the article itself.
@@ -56,11 +58,10 @@ pub fn declared(html: &Html) -> Declared {
         let value = element.value();
         match value.name() {
             "meta" => {
-                let key = value
-                    .attr("property")
-                    .or_else(|| value.attr("name"))
-                    .or_else(|| value.attr("itemprop"));
-                if let (Some(key), Some(content)) = (key, value.attr("content")) {
+                let key = attr(value, "property")
+                    .or_else(|| attr(value, "name"))
+                    .or_else(|| attr(value, "itemprop"));
+                if let (Some(key), Some(content)) = (key, attr(value, "content")) {
                     let content = clean(content);
                     if !content.is_empty() {
                         metas.push((key.trim().to_ascii_lowercase(), content, node.id()));
@@ -68,12 +69,12 @@ pub fn declared(html: &Html) -> Declared {
                 }
             }
             "link" if canonical.is_none() => {
-                let rel = value.attr("rel").unwrap_or_default();
+                let rel = attr(value, "rel").unwrap_or_default();
                 if rel
                     .split_ascii_whitespace()
                     .any(|r| r.eq_ignore_ascii_case("canonical"))
                 {
-                    canonical = value.attr("href").map(clean).filter(|h| !h.is_empty());
+                    canonical = attr(value, "href").map(clean).filter(|h| !h.is_empty());
                 }
             }
             "title" if title_tag.is_none() && !in_svg(element) => {
@@ -83,8 +84,7 @@ pub fn declared(html: &Html) -> Declared {
                 }
             }
             "script"
-                if value
-                    .attr("type")
+                if attr(value, "type")
                     .is_some_and(|t| t.to_ascii_lowercase().contains("ld+json")) =>
             {
                 let text: String = element.text().collect();
@@ -94,16 +94,15 @@ pub fn declared(html: &Html) -> Declared {
             }
             "html" => {
                 if out.lang.is_none() {
-                    out.lang = value
-                        .attr("lang")
-                        .or_else(|| value.attr("xml:lang"))
+                    out.lang = attr(value, "lang")
+                        .or_else(|| attr(value, "xml:lang"))
                         .and_then(normalise_lang);
                 }
                 if out.dir.is_none() {
-                    out.dir = direction(value.attr("dir"));
+                    out.dir = direction(attr(value, "dir"));
                 }
             }
-            "body" if out.dir.is_none() => out.dir = direction(value.attr("dir")),
+            "body" if out.dir.is_none() => out.dir = direction(attr(value, "dir")),
             _ => {}
         }
     }

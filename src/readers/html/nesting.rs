@@ -58,11 +58,18 @@ struct Open<'t> {
 
 /// The text with start and end tags past [`MAX_NESTING`] open elements
 /// replaced by spaces, or the text itself when nothing is that deep.
+#[cfg(test)]
 pub fn limit_nesting(text: &str) -> Cow<'_, str> {
+    limit_nesting_and_scan(text).0
+}
+
+/// [`limit_nesting`], and the tags of the text when it is returned
+/// unchanged (the scan it needed is the one the spans need too).
+pub fn limit_nesting_and_scan(text: &str) -> (Cow<'_, str>, Option<Vec<Tag<'_>>>) {
     let tags = scan(text);
     let blanks = deep_tags(text, &tags);
     if blanks.is_empty() {
-        return Cow::Borrowed(text);
+        return (Cow::Borrowed(text), Some(tags));
     }
     let mut bytes = text.as_bytes().to_vec();
     for tag in blanks {
@@ -70,16 +77,19 @@ pub fn limit_nesting(text: &str) -> Cow<'_, str> {
     }
     // Tags start at `<` and end after `>`, both ASCII, so blanking whole
     // tags leaves valid UTF-8.
-    Cow::Owned(String::from_utf8(bytes).expect("tags are blanked whole"))
+    (
+        Cow::Owned(String::from_utf8(bytes).expect("tags are blanked whole")),
+        None,
+    )
 }
 
 /// The tags to blank, in source order.
-fn deep_tags<'t>(text: &str, tags: &'t [Tag]) -> Vec<&'t Tag> {
+fn deep_tags<'t>(text: &str, tags: &'t [Tag]) -> Vec<&'t Tag<'t>> {
     let mut stack: Vec<Open<'t>> = Vec::new();
     let mut foreign_depth = 0usize;
     let mut blanks = Vec::new();
     for tag in tags {
-        let name = tag.name.as_str();
+        let name = tag.name.as_ref();
         if tag.end_tag {
             let reach = stack.len().saturating_sub(END_TAG_REACH);
             if let Some(at) = stack[reach..].iter().rposition(|open| open.name == name) {

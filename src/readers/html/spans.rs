@@ -15,16 +15,20 @@
 //! `<li>`), the element ends before the tag that implicitly closes it,
 //! trailing white space excluded.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
-use ego_tree::NodeId;
 use scraper::{Html, Node};
+
+use super::ids::NodeKeys;
 
 /// One tag of the source, as decoded byte offsets.
 #[derive(Debug, Clone)]
-pub(super) struct Tag {
-    /// Lower-case tag name.
-    pub(super) name: String,
+pub(super) struct Tag<'t> {
+    /// Lower-case tag name (borrowed from the source when it is lower-case
+    /// there, as it nearly always is).
+    pub(super) name: Cow<'t, str>,
     /// Whether this is an end tag (`</name>`).
     pub(super) end_tag: bool,
     /// Offset of `<`.
@@ -33,46 +37,89 @@ pub(super) struct Tag {
     pub(super) end: usize,
 }
 
-/// Start and end (decoded byte offsets) of the elements of a document.
-#[derive(Debug, Default)]
-pub struct Positions {
-    ranges: HashMap<NodeId, (usize, usize)>,
+/// Where the elements of a document start and end in its decoded text.
+///
+/// Each element is matched with its start tag once; where it ends is only
+/// worked out when asked (a page has thousands of elements, the output
+/// needs the spans of a few dozen, and finding an end walks the tags that
+/// follow).
+pub struct Positions<'t> {
+    text: &'t str,
+    tags: Vec<Tag<'t>>,
+    /// Node ids of the tree, in the tree's own order.
+    keys: NodeKeys,
+    /// For each node (same order): the index of its start tag plus one, or 0.
+    start_tag: Vec<u32>,
 }
 
-impl Positions {
-    /// Scans `text` and aligns its tags with the elements of `html`.
-    pub fn new(text: &str, html: &Html) -> Positions {
-        let tags = scan(text);
-        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+/// FNV-1a over the bytes of a tag name: the names are short and few, and
+/// SipHash's set-up dominated the look-ups.
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type NameMap<'n, V> = HashMap<&'n str, V, BuildHasherDefault<NameHasher>>;
+
+impl<'t> Positions<'t> {
+    /// Aligns the tags of `text` (from [`scan`]) with the elements of `html`.
+    pub(super) fn new(text: &'t str, tags: Vec<Tag<'t>>, html: &Html) -> Positions<'t> {
+        // For each tag name: its start tags in source order, and how many
+        // elements of that name were met so far.
+        let mut by_name: NameMap<'_, (Vec<u32>, usize)> = NameMap::default();
         for (index, tag) in tags.iter().enumerate() {
             if !tag.end_tag {
-                by_name.entry(tag.name.as_str()).or_default().push(index);
+                by_name
+                    .entry(tag.name.as_ref())
+                    .or_default()
+                    .0
+                    .push(index as u32);
             }
         }
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        let mut ranges = HashMap::new();
-        for node in html.tree.nodes() {
+        let keys = NodeKeys::new(html.tree.nodes().map(|n| n.id()));
+        let mut start_tag = vec![0u32; html.tree.nodes().len()];
+        for (slot, node) in start_tag.iter_mut().zip(html.tree.nodes()) {
             let Node::Element(element) = node.value() else {
                 continue;
             };
-            let name = element.name();
-            let Some(list) = by_name.get(name) else {
+            let Some((list, seen)) = by_name.get_mut(element.name()) else {
                 continue;
             };
-            let k = seen.entry(name).or_insert(0);
-            if let Some(&index) = list.get(*k) {
-                let start = tags[index].start;
-                let end = element_end(text, &tags, index);
-                ranges.insert(node.id(), (start, end));
+            if let Some(&index) = list.get(*seen) {
+                *slot = index + 1;
             }
-            *k += 1;
+            *seen += 1;
         }
-        Positions { ranges }
+        Positions {
+            text,
+            tags,
+            keys,
+            start_tag,
+        }
     }
 
     /// The decoded byte range of an element, when it was found.
-    pub fn range(&self, id: NodeId) -> Option<(usize, usize)> {
-        self.ranges.get(&id).copied()
+    pub fn range(&self, id: ego_tree::NodeId) -> Option<(usize, usize)> {
+        let node = self.keys.get(id)?;
+        let index = (*self.start_tag.get(node)?).checked_sub(1)? as usize;
+        let start = self.tags[index].start;
+        Some((start, element_end(self.text, &self.tags, index)))
     }
 }
 
@@ -128,12 +175,12 @@ const INLINE: &[&str] = &[
 /// The end offset of the element whose start tag is `tags[index]`.
 fn element_end(text: &str, tags: &[Tag], index: usize) -> usize {
     let open = &tags[index];
-    let name = open.name.as_str();
+    let name = open.name.as_ref();
     let is_heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
     let mut depth = 0usize;
     let mut lists = 0usize;
     for tag in &tags[index + 1..] {
-        let other = tag.name.as_str();
+        let other = tag.name.as_ref();
         let implicit_end = || trim_end(text, open.end, tag.start);
         match name {
             "p" => {
@@ -201,7 +248,7 @@ const RAW_TEXT: &[&str] = &[
 ];
 
 /// Every tag of `text`, in source order.
-pub(super) fn scan(text: &str) -> Vec<Tag> {
+pub(super) fn scan(text: &str) -> Vec<Tag<'_>> {
     let bytes = text.as_bytes();
     let mut tags = Vec::new();
     let mut at = 0;
@@ -232,12 +279,16 @@ pub(super) fn scan(text: &str) -> Vec<Tag> {
         {
             pos += 1;
         }
-        let name = text[name_start..pos].to_ascii_lowercase();
+        let raw = &text[name_start..pos];
+        let name = if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(raw.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(raw)
+        };
         let end = skip_attributes(bytes, pos);
         at = end;
-        if !end_tag && RAW_TEXT.contains(&name.as_str()) {
-            let close = format!("</{name}");
-            at = find_ignore_case(bytes, end, close.as_bytes()).unwrap_or(bytes.len());
+        if !end_tag && RAW_TEXT.contains(&name.as_ref()) {
+            at = find_end_tag(bytes, end, name.as_bytes()).unwrap_or(bytes.len());
         } else if !end_tag && name == "plaintext" {
             at = bytes.len();
         }
@@ -274,12 +325,14 @@ fn skip_attributes(bytes: &[u8], mut pos: usize) -> usize {
     bytes.len()
 }
 
-fn find_ignore_case(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+/// The offset of the first `</name` (name in any case) at or after `from`.
+fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
     let mut at = from;
     while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
         let lt = at + found;
-        if bytes.len() - lt >= needle.len()
-            && bytes[lt..lt + needle.len()].eq_ignore_ascii_case(needle)
+        if bytes.len() - lt >= name.len() + 2
+            && bytes[lt + 1] == b'/'
+            && bytes[lt + 2..lt + 2 + name.len()].eq_ignore_ascii_case(name)
         {
             return Some(lt);
         }
@@ -294,7 +347,7 @@ mod tests {
 
     fn ranges_of(source: &str, name: &str) -> Vec<String> {
         let html = Html::parse_document(source);
-        let positions = Positions::new(source, &html);
+        let positions = Positions::new(source, scan(source), &html);
         html.tree
             .nodes()
             .filter(|n| n.value().as_element().is_some_and(|e| e.name() == name))
