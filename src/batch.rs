@@ -1265,13 +1265,18 @@ fn stream<W: Write>(
                     if read.warns() {
                         tally.warn(input, &read.source);
                     }
-                    for article in &read.articles {
-                        if let Err(error) = sink.write(article) {
-                            end = output_failed(&tally, target, error);
-                            return Flow::Stop;
-                        }
+                    if let Err(error) = sink.write_input(&read.articles) {
+                        end = output_failed(&tally, target, error);
+                        return Flow::Stop;
                     }
                     tally.record(converted(input, target, &read));
+                    if inputs.len() == 1 {
+                        // The run ends with this input: the process gives its
+                        // memory back at exit, faster than freeing a large
+                        // article's blocks one by one (a twentieth of the
+                        // time of converting 100 MB).
+                        std::mem::forget(read);
+                    }
                     Flow::Continue
                 }
                 Err(error) => {

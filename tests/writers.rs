@@ -282,3 +282,51 @@ fn several_articles_share_one_frame() {
     let text = String::from_utf8(csv_out).unwrap();
     assert_eq!(text.matches("path,title,section").count(), 1, "one header");
 }
+
+/// A stream started for one article frames by the number of articles its
+/// one input gives, whether they come one at a time or all together; an
+/// article after the only one of a single-article stream is refused, not
+/// appended into an invalid document.
+#[test]
+fn one_input_frames_by_its_number_of_articles() {
+    let articles = articles();
+    for format in [OutputFormat::Json, OutputFormat::Xml] {
+        let one_by_one = |articles: &[Article]| {
+            let mut out = Vec::new();
+            let mut sink = writers::Sink::new(format, WriteOptions::default(), false, &mut out);
+            for article in articles {
+                sink.write(article).unwrap();
+            }
+            sink.finish().unwrap();
+            out
+        };
+        let together = |articles: &[Article]| {
+            let mut out = Vec::new();
+            let mut sink = writers::Sink::new(format, WriteOptions::default(), false, &mut out);
+            sink.write_input(articles).unwrap();
+            sink.finish().unwrap();
+            out
+        };
+        assert_eq!(
+            together(&articles[..1]),
+            one_by_one(&articles[..1]),
+            "{format:?}"
+        );
+        assert_eq!(together(&articles), one_by_one(&articles), "{format:?}");
+
+        let mut out = Vec::new();
+        let mut sink = writers::Sink::new(format, WriteOptions::default(), false, &mut out);
+        sink.write_input(&articles[..1]).unwrap();
+        assert!(sink.write(&articles[1]).is_err(), "{format:?}");
+    }
+    let single: Article = serde_json::from_slice(&{
+        let mut out = Vec::new();
+        let mut sink =
+            writers::Sink::new(OutputFormat::Json, WriteOptions::default(), false, &mut out);
+        sink.write_input(&articles[..1]).unwrap();
+        sink.finish().unwrap();
+        out
+    })
+    .unwrap();
+    assert_eq!(single, articles[0]);
+}

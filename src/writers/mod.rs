@@ -99,6 +99,9 @@ pub struct Sink<W: Write> {
     many: bool,
     written: usize,
     held: Option<Article>,
+    /// Set by [`Sink::write_input`] when it wrote the only article of a
+    /// stream for one.
+    sealed: bool,
     out: W,
 }
 
@@ -111,6 +114,7 @@ impl<W: Write> Sink<W> {
             many,
             written: 0,
             held: None,
+            sealed: false,
             out,
         }
     }
@@ -137,7 +141,39 @@ impl<W: Write> Sink<W> {
         self.emit(article)
     }
 
+    /// Writes all the articles of one input. When the stream was started
+    /// for one article and this is its first input, the framing is decided
+    /// here from the number of articles, so that nothing needs to be held
+    /// back (and copied) as [`Sink::write`] must.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::Write`] when the stream refuses the bytes.
+    pub fn write_input(&mut self, articles: &[Article]) -> Result<()> {
+        if !self.many && self.written == 0 && self.held.is_none() {
+            if articles.len() > 1 {
+                self.many = true;
+            }
+            if let [only] = articles {
+                // The one article of a stream for one: nothing can follow
+                // it but [`Sink::finish`] (a later article would make the
+                // JSON or XML document invalid, so it is refused).
+                self.sealed = true;
+                return self.emit(only);
+            }
+        }
+        for article in articles {
+            self.write(article)?;
+        }
+        Ok(())
+    }
+
     fn emit(&mut self, article: &Article) -> Result<()> {
+        if self.sealed && self.written > 0 {
+            return Err(crate::Error::Serialize(
+                "a second article after the only one of a single-article stream".to_string(),
+            ));
+        }
         let first = self.written == 0;
         match self.format {
             OutputFormat::Json => json::write_pretty(article, self.many, first, &mut self.out)?,
@@ -206,9 +242,7 @@ pub fn write_all(
     out: &mut dyn Write,
 ) -> Result<()> {
     let mut sink = Sink::new(format, options, articles.len() > 1, out);
-    for article in articles {
-        sink.write(article)?;
-    }
+    sink.write_input(articles)?;
     sink.finish()?;
     Ok(())
 }
