@@ -88,8 +88,9 @@ impl Input {
                 if metadata.len() > limit {
                     return Err(Error::TooLarge { limit });
                 }
-                // One allocation of the right size (the file may still grow).
-                bytes.reserve_exact(usize::try_from(metadata.len()).unwrap_or(0) + 1);
+                // One allocation of the right size (the file may still grow),
+                // in huge pages when it is large.
+                bytes = crate::memory::large_vec(usize::try_from(metadata.len()).unwrap_or(0) + 1);
                 fs::File::open(path)?
                     .take(limit.saturating_add(1))
                     .read_to_end(&mut bytes)?;

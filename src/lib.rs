@@ -30,6 +30,7 @@ pub mod detect_report;
 pub mod envelope;
 pub mod error;
 pub mod lang;
+mod memory;
 pub mod model;
 pub mod pipeline;
 pub mod readers;
