@@ -39,7 +39,7 @@ fn utf16le_bom(text: &str) -> Vec<u8> {
     bytes
 }
 
-fn decode_default(bytes: &[u8]) -> decode::Decoded {
+fn decode_default(bytes: &[u8]) -> decode::Decoded<'_> {
     decode::decode(bytes, &DecodeOptions::default()).expect("the input decodes")
 }
 
@@ -94,7 +94,8 @@ fn bench_detect(c: &mut Criterion) {
 fn bench_readers(c: &mut Criterion) {
     let mut group = c.benchmark_group("read");
     for (name, size) in [("seed", SEED.len()), ("1MB", 1 << 20)] {
-        let decoded = decode_default(seed_repeated(size).as_bytes());
+        let text = seed_repeated(size);
+        let decoded = decode_default(text.as_bytes());
         group.throughput(Throughput::Bytes(decoded.text.len() as u64));
         group.bench_with_input(BenchmarkId::new("text", name), &decoded, |b, decoded| {
             b.iter(|| readers::text::read(black_box(decoded)))

@@ -21,6 +21,7 @@ mod letters;
 mod offsets;
 
 use encoding_rs::{DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
+use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 use crate::model::{EncodingSource, Newline};
@@ -107,15 +108,26 @@ pub fn overruled_warning(declared: &str, used: &str, source: EncodingSource) -> 
 
 /// Decoded text plus what is needed to point back into the original bytes.
 #[derive(Debug, Clone)]
-pub struct Decoded {
-    /// The whole input as UTF-8, without the BOM.
-    pub text: String,
+pub struct Decoded<'a> {
+    /// The whole input as UTF-8, without the BOM: borrowed from the input
+    /// when it is valid UTF-8 already, so that a large input (a file
+    /// mapped into memory, say) is not copied.
+    pub text: Cow<'a, str>,
     /// How it was decoded.
     pub report: EncodingReport,
     offsets: OffsetMap,
 }
 
-impl Decoded {
+impl Decoded<'_> {
+    /// The same, owning its text (a copy only when it was borrowed).
+    pub fn into_owned(self) -> Decoded<'static> {
+        Decoded {
+            text: Cow::Owned(self.text.into_owned()),
+            report: self.report,
+            offsets: self.offsets,
+        }
+    }
+
     /// Byte offset in the original input of the character that starts at
     /// `decoded` in [`Decoded::text`] (`text.len()` maps to the end).
     ///
@@ -133,7 +145,7 @@ impl Decoded {
 ///
 /// [`Error::Binary`] for input that is not text, and [`Error::Malformed`]
 /// under `strict` for the first malformed byte sequence.
-pub fn decode(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded> {
+pub fn decode<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decoded<'a>> {
     let decision = decide(bytes, options)?;
     finish(bytes, &decision, options)
 }
@@ -145,17 +157,23 @@ pub fn decode(bytes: &[u8], options: &DecodeOptions) -> Result<Decoded> {
 /// # Errors
 ///
 /// As [`decode`].
-pub fn decode_owned(mut bytes: Vec<u8>, options: &DecodeOptions) -> Result<Decoded> {
+pub fn decode_owned(mut bytes: Vec<u8>, options: &DecodeOptions) -> Result<Decoded<'static>> {
     let decision = decide(&bytes, options)?;
     let start = decision.bom_len;
     if decision.encoding != UTF_8 || !(decision.utf8_checked || is_utf8(&bytes[start..])) {
-        return finish(&bytes, &decision, options);
+        return finish(&bytes, &decision, options).map(Decoded::into_owned);
     }
     let size = bytes.len();
     bytes.drain(..start);
     // SAFETY: `is_utf8` has validated exactly these bytes, here or in `decide`.
     let text = unsafe { String::from_utf8_unchecked(bytes) };
-    finish_text(text, OffsetMap::Shift { base: start }, 0, size, &decision)
+    finish_text(
+        Cow::Owned(text),
+        OffsetMap::Shift { base: start },
+        0,
+        size,
+        &decision,
+    )
 }
 
 /// Whether `bytes` are valid UTF-8 (simdutf8: the whole of a large input is
@@ -267,19 +285,23 @@ fn refuse_binary(bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn finish(bytes: &[u8], decision: &Decision, options: &DecodeOptions) -> Result<Decoded> {
+fn finish<'a>(
+    bytes: &'a [u8],
+    decision: &Decision,
+    options: &DecodeOptions,
+) -> Result<Decoded<'a>> {
     let (text, offsets, replaced) =
         decode_as(bytes, decision.bom_len, decision.encoding, options.strict)?;
     finish_text(text, offsets, replaced, bytes.len(), decision)
 }
 
-fn finish_text(
-    text: String,
+fn finish_text<'a>(
+    text: Cow<'a, str>,
     offsets: OffsetMap,
     replaced: usize,
     size: usize,
     decision: &Decision,
-) -> Result<Decoded> {
+) -> Result<Decoded<'a>> {
     let encoding = decision.encoding;
     if detect::mostly_control(&text) {
         return Err(Error::Binary(format!(
@@ -305,12 +327,12 @@ fn finish_text(
 }
 
 /// Decodes `bytes[start..]` with `encoding`, building the offset map on the way.
-fn decode_as(
-    bytes: &[u8],
+fn decode_as<'a>(
+    bytes: &'a [u8],
     start: usize,
     encoding: &'static Encoding,
     strict: bool,
-) -> Result<(String, OffsetMap, usize)> {
+) -> Result<(Cow<'a, str>, OffsetMap, usize)> {
     let body = &bytes[start..];
     if encoding == UTF_8 {
         return decode_utf8(body, start, strict);
@@ -326,15 +348,20 @@ fn decode_as(
         Some(unit) => {
             let (text, replaced) = decode_whole(body, start, encoding, strict)?;
             let offsets = OffsetMap::walk(unit, &text, start, bytes.len());
-            Ok((text, offsets, replaced))
+            Ok((Cow::Owned(text), offsets, replaced))
         }
-        None => decode_bytewise(body, start, encoding, strict),
+        None => decode_bytewise(body, start, encoding, strict)
+            .map(|(text, offsets, replaced)| (Cow::Owned(text), offsets, replaced)),
     }
 }
 
-fn decode_utf8(body: &[u8], start: usize, strict: bool) -> Result<(String, OffsetMap, usize)> {
+fn decode_utf8(
+    body: &[u8],
+    start: usize,
+    strict: bool,
+) -> Result<(Cow<'_, str>, OffsetMap, usize)> {
     if let Ok(text) = simdutf8::basic::from_utf8(body) {
-        return Ok((text.to_owned(), OffsetMap::Shift { base: start }, 0));
+        return Ok((Cow::Borrowed(text), OffsetMap::Shift { base: start }, 0));
     }
     let mut text = String::with_capacity(body.len() + 16);
     let mut pieces = PiecesBuilder::new(start);
@@ -357,7 +384,7 @@ fn decode_utf8(body: &[u8], start: usize, strict: bool) -> Result<(String, Offse
             pieces.advance(text.len(), original);
         }
     }
-    Ok((text, pieces.finish(), replaced))
+    Ok((Cow::Owned(text), pieces.finish(), replaced))
 }
 
 /// Decodes in one go; for encodings whose offsets [`OffsetMap::walk`] can
@@ -573,7 +600,7 @@ pub fn supported_encodings() -> Vec<&'static str> {
 mod tests {
     use super::*;
 
-    fn decode_default(bytes: &[u8]) -> Decoded {
+    fn decode_default(bytes: &[u8]) -> Decoded<'_> {
         decode(bytes, &DecodeOptions::default()).unwrap()
     }
 

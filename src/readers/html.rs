@@ -223,7 +223,7 @@ impl Extraction {
 /// The parsed page and what is known about it before extraction.
 struct Page<'p> {
     base: &'p Base<'p>,
-    decoded: &'p Decoded,
+    decoded: &'p Decoded<'p>,
     positions: &'p spans::Positions<'p>,
     declared: &'p meta::Declared,
 }
@@ -1129,7 +1129,7 @@ const MAX_DEPTH: usize = 256;
 /// Builds sections and blocks from the chosen containers.
 struct Emitter<'d, 'a> {
     doc: &'d Doc<'a>,
-    decoded: &'d Decoded,
+    decoded: &'d Decoded<'d>,
     positions: &'d spans::Positions<'d>,
     sections: Vec<Section>,
     current: Section,

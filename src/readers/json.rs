@@ -21,7 +21,7 @@ use crate::model::{Article, SCHEMA_VERSION};
 /// not the model's shape, [`Error::SchemaVersion`] for another version,
 /// [`Error::Empty`] for no value at all.
 pub fn read(decoded: &Decoded) -> Result<Vec<Article>> {
-    let text = decoded.text.as_str();
+    let text = &*decoded.text;
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
     let mut articles = Vec::new();
     loop {

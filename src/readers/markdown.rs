@@ -46,7 +46,7 @@ pub struct MarkdownDoc {
 /// [`Error::Parse`] for front matter that is not valid YAML, and
 /// [`Error::Empty`] for a document without any text.
 pub fn read(decoded: &Decoded) -> Result<MarkdownDoc> {
-    let text = decoded.text.as_str();
+    let text = &*decoded.text;
     let span = |range: Range<usize>| {
         let end = trim_end(text, range.start, range.end);
         Span {
@@ -96,7 +96,7 @@ pub fn read(decoded: &Decoded) -> Result<MarkdownDoc> {
                 .map(|(kind, text, range)| Block {
                     kind,
                     text,
-                    span: span(with_indentation(decoded.text.as_str(), range)),
+                    span: span(with_indentation(&decoded.text, range)),
                 })
                 .collect(),
         })

@@ -52,7 +52,7 @@ pub struct TextStructure {
 ///
 /// [`Error::Empty`] when the text holds nothing but blank lines.
 pub fn read(decoded: &Decoded) -> Result<TextStructure> {
-    let text = decoded.text.as_str();
+    let text = &*decoded.text;
     let lines = split_lines(text);
     let units = build_units(text, &lines);
     if units.is_empty() {
