@@ -161,6 +161,17 @@ fn is_binary_control(c: char) -> bool {
 /// Returns the byte order and a confidence, or `None` when the bytes do not
 /// look like UTF-16.
 pub fn utf16_without_bom(bytes: &[u8]) -> Option<(&'static Encoding, f64)> {
+    utf16_without_bom_given(bytes, || simdutf8::basic::from_utf8(bytes).is_ok())
+}
+
+/// [`utf16_without_bom`] for a caller that validates UTF-8 itself and
+/// remembers the answer: `is_utf8` tells whether all of `bytes` is valid
+/// UTF-8, and is asked at most once, so that a large input is not
+/// validated once here and again when it is decoded.
+pub(crate) fn utf16_without_bom_given(
+    bytes: &[u8],
+    is_utf8: impl FnOnce() -> bool,
+) -> Option<(&'static Encoding, f64)> {
     if bytes.len() < 2 {
         return None;
     }
@@ -168,7 +179,7 @@ pub fn utf16_without_bom(bytes: &[u8]) -> Option<(&'static Encoding, f64)> {
     let has_nul = memchr::memchr(0, sample).is_some();
     // Without NUL bytes, valid UTF-8 is UTF-8; a UTF-16 reading is only
     // considered for text with no ASCII at all (CJK, for instance).
-    if !has_nul && simdutf8::basic::from_utf8(bytes).is_ok() {
+    if !has_nul && is_utf8() {
         return None;
     }
     // Text with no NUL byte reads as UTF-16 only if it has no ASCII at

@@ -221,16 +221,23 @@ fn decide(bytes: &[u8], options: &DecodeOptions) -> Result<Decision> {
         }
         return Ok(decision(encoding, 0, EncodingSource::Forced, 1.0));
     }
-    if let Some((encoding, confidence)) = detect::utf16_without_bom(bytes) {
+    // Several rules ask whether the input is UTF-8; on a large input the
+    // answer is a pass over every byte, taken once.
+    let utf8 = std::cell::OnceCell::new();
+    let valid_utf8 = || *utf8.get_or_init(|| is_utf8(bytes));
+    if let Some((encoding, confidence)) = detect::utf16_without_bom_given(bytes, valid_utf8) {
         return Ok(decision(encoding, 0, EncodingSource::Detected, confidence));
     }
     refuse_binary(bytes)?;
     if let Some(encoding) = options.declared
-        && declaration_fits(bytes, encoding)
+        && declaration_fits(encoding, valid_utf8)
     {
-        return Ok(decision(encoding, 0, EncodingSource::Declared, 1.0));
+        return Ok(Decision {
+            utf8_checked: encoding == UTF_8,
+            ..decision(encoding, 0, EncodingSource::Declared, 1.0)
+        });
     }
-    let mut detected = detected_encoding(bytes);
+    let mut detected = detected_encoding(bytes, valid_utf8);
     detected.overruled = options
         .declared
         .filter(|declared| *declared != detected.encoding);
@@ -238,11 +245,11 @@ fn decide(bytes: &[u8], options: &DecodeOptions) -> Result<Decision> {
 }
 
 /// Rule 4: detection, for input that nothing stronger decided.
-fn detected_encoding(bytes: &[u8]) -> Decision {
+fn detected_encoding(bytes: &[u8], valid_utf8: impl FnOnce() -> bool) -> Decision {
     if detect::is_iso_2022_jp(bytes) {
         return decision(encoding_rs::ISO_2022_JP, 0, EncodingSource::Detected, 1.0);
     }
-    if is_utf8(bytes) {
+    if valid_utf8() {
         return Decision {
             utf8_checked: true,
             ..decision(UTF_8, 0, EncodingSource::Detected, 1.0)
@@ -259,9 +266,9 @@ fn detected_encoding(bytes: &[u8]) -> Decision {
 
 /// A declared encoding is believed unless the bytes contradict it: a page
 /// declaring UTF-8 that is not valid UTF-8 is common in real corpora.
-fn declaration_fits(bytes: &[u8], encoding: &'static Encoding) -> bool {
+fn declaration_fits(encoding: &'static Encoding, valid_utf8: impl FnOnce() -> bool) -> bool {
     if encoding == UTF_8 {
-        is_utf8(bytes)
+        valid_utf8()
     } else {
         !is_utf16(encoding)
     }
@@ -290,8 +297,16 @@ fn finish<'a>(
     decision: &Decision,
     options: &DecodeOptions,
 ) -> Result<Decoded<'a>> {
-    let (text, offsets, replaced) =
-        decode_as(bytes, decision.bom_len, decision.encoding, options.strict)?;
+    let (text, offsets, replaced) = if decision.utf8_checked {
+        // SAFETY: `decide` validated exactly these bytes (no BOM was found).
+        let text = unsafe { std::str::from_utf8_unchecked(&bytes[decision.bom_len..]) };
+        let offsets = OffsetMap::Shift {
+            base: decision.bom_len,
+        };
+        (Cow::Borrowed(text), offsets, 0)
+    } else {
+        decode_as(bytes, decision.bom_len, decision.encoding, options.strict)?
+    };
     finish_text(text, offsets, replaced, bytes.len(), decision)
 }
 
@@ -517,6 +532,15 @@ fn decode_bytewise(
 /// Classifies the line endings of `text`.
 pub fn newline_style(text: &str) -> Newline {
     let bytes = text.as_bytes();
+    // Most text has no CR at all: one search that finds nothing, instead
+    // of a stop at every line break.
+    if memchr::memchr(b'\r', bytes).is_none() {
+        return if memchr::memchr(b'\n', bytes).is_some() {
+            Newline::Lf
+        } else {
+            Newline::None
+        };
+    }
     let (mut lf, mut crlf, mut cr) = (false, false, false);
     for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
         if bytes[at] == b'\n' {
