@@ -80,24 +80,27 @@ const CUT_SEARCH_BYTES: usize = 4 * 1024 * 1024;
 /// second half split on another thread: the units are the same as one
 /// thread finds (a tenth of the time of converting 100 MB is saved).
 fn units_of(text: &str) -> Vec<Unit> {
-    let serial = || build_units(text, &split_lines(text, 0..text.len()));
     if text.len() < PARALLEL_UNITS_BYTES {
-        return serial();
+        return units_in_one(text);
     }
     match blank_line_after(text, text.len() / 2) {
         Some(cut) => units_in_two(text, cut),
-        None => serial(),
+        None => units_in_one(text),
     }
+}
+
+/// [`units_of`] on the calling thread alone.
+fn units_in_one(text: &str) -> Vec<Unit> {
+    build_units(text, &split_lines(text, 0..text.len()))
 }
 
 /// [`units_of`] with the text cut at `cut`, the start of a blank line.
 fn units_in_two(text: &str, cut: usize) -> Vec<Unit> {
-    let serial = || build_units(text, &split_lines(text, 0..text.len()));
     std::thread::scope(|scope| {
         let second_half = || build_units(text, &split_lines(text, cut..text.len()));
         // Without a thread to be had (a process limit), one does it all.
         let Ok(other) = std::thread::Builder::new().spawn_scoped(scope, second_half) else {
-            return serial();
+            return units_in_one(text);
         };
         let mut units = build_units(text, &split_lines(text, 0..cut));
         // A panic in the other half is a bug: passed on as it is.
@@ -690,7 +693,7 @@ mod tests {
                     .map(|u| (u.text.clone(), u.start, u.end, u.alone, u.shape))
                     .collect()
             };
-            let whole = key(&build_units(&text, &split_lines(&text, 0..text.len())));
+            let whole = key(&units_in_one(&text));
             let mut cuts = 0;
             for from in 0..text.len() {
                 if let Some(cut) = blank_line_after(&text, from) {
