@@ -32,6 +32,7 @@ pub mod error;
 pub mod lang;
 mod memory;
 pub mod model;
+mod parallel;
 pub mod pipeline;
 pub mod readers;
 pub mod writers;

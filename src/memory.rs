@@ -29,6 +29,15 @@ pub(crate) fn large_vec(capacity: usize) -> Vec<u8> {
     bytes
 }
 
+/// A vector of `len` zero bytes, advised as [`large_vec`], for a buffer
+/// written in place. The zeros cost no pass over the memory: a large block
+/// comes fresh from the kernel, whose pages read as zero until written.
+pub(crate) fn large_zeroed_vec(len: usize) -> Vec<u8> {
+    let mut bytes = vec![0; len];
+    advise_huge_pages(&mut bytes);
+    bytes
+}
+
 /// An empty string with room for `capacity` bytes, advised as [`large_vec`].
 pub(crate) fn large_string(capacity: usize) -> String {
     // An empty vector is valid UTF-8.

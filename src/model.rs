@@ -392,18 +392,9 @@ fn count_texts(texts: &[&String]) -> TextCounts {
         half += 1;
     }
     let (first, second) = texts.split_at(half);
-    std::thread::scope(|scope| {
-        // Without a thread to be had (a process limit), one does it all.
-        let Ok(other) = std::thread::Builder::new().spawn_scoped(scope, || sum(second)) else {
-            return sum(texts);
-        };
-        let mut counts = sum(first);
-        // A panic in the other half is a bug: passed on as it is.
-        counts += other
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        counts
-    })
+    let (mut counts, rest) = crate::parallel::join(|| sum(first), || sum(second));
+    counts += rest;
+    counts
 }
 
 /// [`TextCounts`] of `text`.

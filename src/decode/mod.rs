@@ -25,7 +25,7 @@ use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 use crate::model::{EncodingSource, Newline};
-use offsets::{OffsetMap, PiecesBuilder, Unit};
+use offsets::{OffsetMap, PiecesBuilder, Unit, WalkBuilder};
 
 /// What the caller knows before decoding.
 #[derive(Debug, Clone, Default)]
@@ -352,22 +352,17 @@ fn decode_as<'a>(
     if encoding == UTF_8 {
         return decode_utf8(body, start, strict);
     }
-    let width = if is_utf16(encoding) {
-        Some(Unit::Utf16)
-    } else if encoding.is_single_byte() {
-        Some(Unit::Byte)
-    } else {
-        None
-    };
-    match width {
-        Some(unit) => {
-            let (text, replaced) = decode_whole(body, start, encoding, strict)?;
-            let offsets = OffsetMap::walk(unit, &text, start, bytes.len());
-            Ok((Cow::Owned(text), offsets, replaced))
-        }
-        None => decode_bytewise(body, start, encoding, strict)
-            .map(|(text, offsets, replaced)| (Cow::Owned(text), offsets, replaced)),
+    if encoding.is_single_byte() {
+        return decode_single_byte(body, start, encoding, strict)
+            .map(|(text, offsets, replaced)| (Cow::Owned(text), offsets, replaced));
     }
+    if is_utf16(encoding) {
+        let (text, replaced) = decode_whole(body, start, encoding, strict)?;
+        let offsets = OffsetMap::walk(Unit::Utf16, &text, start, bytes.len());
+        return Ok((Cow::Owned(text), offsets, replaced));
+    }
+    decode_bytewise(body, start, encoding, strict)
+        .map(|(text, offsets, replaced)| (Cow::Owned(text), offsets, replaced))
 }
 
 fn decode_utf8(
@@ -411,14 +406,9 @@ fn decode_whole(
     strict: bool,
 ) -> Result<(String, usize)> {
     let mut decoder = encoding.new_decoder_without_bom_handling();
-    let capacity = match encoding.is_single_byte() && body.len() >= EXACT_CAPACITY_FROM {
-        // The decoder wants room for a three-byte character before each
-        // character it writes, however wide that one is.
-        true => single_byte_utf8_len(body, encoding) + 3,
-        false => decoder
-            .max_utf8_buffer_length_without_replacement(body.len())
-            .unwrap_or(body.len().saturating_mul(3)),
-    };
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(body.len())
+        .unwrap_or(body.len().saturating_mul(3));
     let mut text = crate::memory::large_string(capacity);
     let mut read_total = 0;
     let mut replaced = 0;
@@ -445,37 +435,210 @@ fn decode_whole(
     Ok((text, replaced))
 }
 
-/// Inputs from this size on are decoded into a string of exactly the right
-/// size when the encoding allows computing it cheaply. encoding_rs writes a
-/// byte into every 4 KiB page of the room it is given, so the worst-case
-/// room (three UTF-8 bytes per windows-1256 byte) would cost page faults
-/// for memory that is never used: 70 MB of the 170 MB asked for a 57 MB
-/// input.
-const EXACT_CAPACITY_FROM: usize = 1024 * 1024;
+/// Inputs of a single-byte encoding from this size on are decoded in two
+/// halves at once (any byte starts a character, so the input can be cut
+/// anywhere).
+const PARALLEL_DECODE_BYTES: usize = 4 * 1024 * 1024;
 
-/// The length in UTF-8 of `body` decoded with the single-byte `encoding`
-/// (unmapped bytes become U+FFFD): a count of each byte value, weighted by
-/// the width of what the value decodes to.
-fn single_byte_utf8_len(body: &[u8], encoding: &'static Encoding) -> usize {
-    let mut widths = [0usize; 256];
-    for (value, width) in widths.iter_mut().enumerate() {
-        let byte = [value as u8];
-        *width = encoding.decode_without_bom_handling(&byte).0.len().max(1);
+/// Input bytes decoded at a time by [`decode_into`]: few enough that the
+/// text just written is still in the cache when it is indexed.
+const DECODE_STEP: usize = 32 * 1024;
+
+/// Decodes a single-byte encoding in two passes over the input, each done
+/// on two halves at once for a large input. The first measures: a byte
+/// becomes a character of a width that depends on its value alone, so
+/// counting the byte values gives the exact length of the text and the
+/// number of unmapped bytes. The text is then written straight into a
+/// buffer of exactly that size, each half into its own part, and indexed
+/// for [`OffsetMap::Walk`] as it is written. Exact room matters beyond
+/// memory: encoding_rs writes into every page of the room it is given, and
+/// the worst case (three UTF-8 bytes per windows-1256 byte) would cost page
+/// faults for 70 MB never used on a 57 MB input.
+fn decode_single_byte(
+    body: &[u8],
+    start: usize,
+    encoding: &'static Encoding,
+    strict: bool,
+) -> Result<(String, OffsetMap, usize)> {
+    let widths = ByteWidths::of(encoding);
+    let cut = match body.len() >= PARALLEL_DECODE_BYTES {
+        true => body.len() / 2,
+        false => body.len(),
+    };
+    let (first, second) = body.split_at(cut);
+    let (first_size, second_size) = both_halves(
+        !second.is_empty(),
+        || widths.measure(first),
+        || widths.measure(second),
+    );
+    let replaced = first_size.unmapped + second_size.unmapped;
+    if strict && replaced > 0 {
+        let at = body.iter().position(|&byte| widths.is_unmapped(byte));
+        return Err(Error::Malformed {
+            encoding: encoding.name(),
+            offset: start + at.unwrap_or(0),
+        });
     }
-    // Four tables, so that runs of one byte value do not wait on one counter.
-    let mut counts = [[0usize; 256]; 4];
-    let mut quads = body.chunks_exact(4);
-    for quad in &mut quads {
-        for (table, &byte) in counts.iter_mut().zip(quad) {
-            table[usize::from(byte)] += 1;
+    let mut text = crate::memory::large_zeroed_vec(first_size.utf8 + second_size.utf8);
+    let (first_text, second_text) = text.split_at_mut(first_size.utf8);
+    let first_index = WalkBuilder::new(Unit::Byte, 0, start);
+    let second_index = WalkBuilder::new(Unit::Byte, first_size.utf8, start + cut);
+    let (first_index, second_index) = both_halves(
+        !second.is_empty(),
+        || decode_into(encoding, first, first_text, first_index),
+        || decode_into(encoding, second, second_text, second_index),
+    );
+    let (Some(mut index), Some(second_index)) = (first_index, second_index) else {
+        // Never expected (the room was measured with the decoder's own
+        // table); the slower general path still gives the right text.
+        let (text, replaced) = decode_whole(body, start, encoding, strict)?;
+        let offsets = OffsetMap::walk(Unit::Byte, &text, start, start + body.len());
+        return Ok((text, offsets, replaced));
+    };
+    index.append(second_index);
+    // SAFETY: `decode_into` checked that each half is valid UTF-8, and
+    // both halves end at a character boundary.
+    let text = unsafe { String::from_utf8_unchecked(text) };
+    Ok((text, index.finish(start + body.len()), replaced))
+}
+
+/// Runs the work of the two halves of an input, at once when there is a
+/// second half worth a thread.
+fn both_halves<A: Send>(
+    two: bool,
+    first: impl FnOnce() -> A,
+    second: impl FnOnce() -> A + Send,
+) -> (A, A) {
+    match two {
+        true => crate::parallel::join(first, second),
+        false => (first(), second()),
+    }
+}
+
+/// What the byte values of a single-byte encoding decode to.
+struct ByteWidths {
+    /// The UTF-8 width of each value's character (3 for an unmapped value,
+    /// which becomes U+FFFD).
+    width: [u8; 256],
+    /// Values the encoding leaves unmapped (ISO-8859-6 has many).
+    unmapped: [bool; 256],
+}
+
+/// The size of a run of input once decoded: see [`ByteWidths::measure`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DecodedSize {
+    /// Bytes of UTF-8.
+    utf8: usize,
+    /// Unmapped input bytes, each replaced by U+FFFD.
+    unmapped: usize,
+}
+
+impl ByteWidths {
+    fn of(encoding: &'static Encoding) -> ByteWidths {
+        let mut widths = ByteWidths {
+            width: [0; 256],
+            unmapped: [false; 256],
+        };
+        for value in 0..=255u8 {
+            let byte = [value];
+            let (text, unmapped) = encoding.decode_without_bom_handling(&byte);
+            widths.width[usize::from(value)] = text.len() as u8;
+            widths.unmapped[usize::from(value)] = unmapped;
         }
+        widths
     }
-    for &byte in quads.remainder() {
-        counts[0][usize::from(byte)] += 1;
+
+    fn is_unmapped(&self, byte: u8) -> bool {
+        self.unmapped[usize::from(byte)]
     }
-    (0..256)
-        .map(|value| counts.iter().map(|table| table[value]).sum::<usize>() * widths[value])
-        .sum()
+
+    /// The size of `input` decoded: a count of each byte value, weighted.
+    fn measure(&self, input: &[u8]) -> DecodedSize {
+        // Four tables, so that runs of one byte value do not wait on one counter.
+        let mut counts = [[0usize; 256]; 4];
+        let mut quads = input.chunks_exact(4);
+        for quad in &mut quads {
+            for (table, &byte) in counts.iter_mut().zip(quad) {
+                table[usize::from(byte)] += 1;
+            }
+        }
+        for &byte in quads.remainder() {
+            counts[0][usize::from(byte)] += 1;
+        }
+        let mut size = DecodedSize {
+            utf8: 0,
+            unmapped: 0,
+        };
+        for value in 0..256 {
+            let count: usize = counts.iter().map(|table| table[value]).sum();
+            size.utf8 += count * usize::from(self.width[value]);
+            size.unmapped += count * usize::from(self.unmapped[value]);
+        }
+        size
+    }
+}
+
+/// Decodes the single-byte `input` into exactly `out`, indexing the text
+/// as it is written. `None` if the text does not fill `out` exactly with
+/// valid UTF-8, which would be a bug in the measure.
+fn decode_into(
+    encoding: &'static Encoding,
+    input: &[u8],
+    out: &mut [u8],
+    mut index: WalkBuilder,
+) -> Option<WalkBuilder> {
+    const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut written = 0;
+    index.reserve(out.len());
+    for step in input.chunks(DECODE_STEP) {
+        let step_start = written;
+        let mut read = 0;
+        while read < step.len() {
+            let (result, step_read, step_written) = decoder.decode_to_utf8_without_replacement(
+                &step[read..],
+                &mut out[written..],
+                false,
+            );
+            read += step_read;
+            written += step_written;
+            match result {
+                DecoderResult::InputEmpty => {}
+                DecoderResult::Malformed(..) => put(out, &mut written, REPLACEMENT)?,
+                DecoderResult::OutputFull => {
+                    // The decoder wants room to spare, which the exact room
+                    // lacks near its end: the last characters go through a
+                    // small buffer, one at a time.
+                    let mut spare = [0u8; 8];
+                    let (result, one_read, one_written) = decoder
+                        .decode_to_utf8_without_replacement(
+                            &step[read..read + 1],
+                            &mut spare,
+                            false,
+                        );
+                    read += one_read;
+                    match result {
+                        DecoderResult::Malformed(..) => put(out, &mut written, REPLACEMENT)?,
+                        DecoderResult::InputEmpty if one_read == 1 => {
+                            put(out, &mut written, &spare[..one_written])?
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+        }
+        index.extend(&out[step_start..written]);
+    }
+    (written == out.len() && simdutf8::basic::from_utf8(out).is_ok()).then_some(index)
+}
+
+/// Writes `bytes` at `*written` in `out` and moves past them; `None` if
+/// they do not fit.
+fn put(out: &mut [u8], written: &mut usize, bytes: &[u8]) -> Option<()> {
+    out.get_mut(*written..*written + bytes.len())?
+        .copy_from_slice(bytes);
+    *written += bytes.len();
+    Some(())
 }
 
 /// Decodes one byte at a time so that the offset of every character is
@@ -629,28 +792,51 @@ mod tests {
     }
 
     #[test]
-    fn large_single_byte_inputs_are_decoded_into_exactly_their_room() {
-        // Every byte value, unmapped ones (ISO-8859-6) included, repeated
-        // past the size from which the room is computed exactly.
+    fn single_byte_inputs_are_decoded_into_exactly_their_room() {
+        // Every byte value, unmapped ones (ISO-8859-6) included, in a small
+        // input (one thread) and one past the size decoded in two halves.
         let every: Vec<u8> = (0..=255).collect();
-        let body = every.repeat(EXACT_CAPACITY_FROM / 256 + 3);
-        for encoding in [
-            encoding_rs::WINDOWS_1256,
-            encoding_rs::ISO_8859_6,
-            encoding_rs::KOI8_R,
-        ] {
-            let (expected, _) = encoding.decode_without_bom_handling(&body);
-            assert_eq!(
-                single_byte_utf8_len(&body, encoding),
-                expected.len(),
-                "{}",
-                encoding.name()
-            );
-            let (text, replaced) = decode_whole(&body, 0, encoding, false).unwrap();
-            assert_eq!(text, expected, "{}", encoding.name());
-            assert_eq!(text.capacity(), text.len() + 3, "{}", encoding.name());
-            assert_eq!(replaced > 0, encoding == encoding_rs::ISO_8859_6);
+        for body in [every.clone(), every.repeat(PARALLEL_DECODE_BYTES / 256 + 3)] {
+            for encoding in [
+                encoding_rs::WINDOWS_1256,
+                encoding_rs::ISO_8859_6,
+                encoding_rs::KOI8_R,
+            ] {
+                let name = encoding.name();
+                let (expected, _) = encoding.decode_without_bom_handling(&body);
+                let (text, offsets, replaced) =
+                    decode_single_byte(&body, 2, encoding, false).unwrap();
+                assert_eq!(text, expected, "{name}");
+                assert_eq!(text.capacity(), text.len(), "{name}");
+                let unmapped = body
+                    .iter()
+                    .filter(|&&byte| encoding.decode_without_bom_handling(&[byte]).1)
+                    .count();
+                assert_eq!(replaced, unmapped, "{name}");
+                assert_eq!(replaced > 0, encoding == encoding_rs::ISO_8859_6);
+                // One input byte per character, counted from the start.
+                let boundaries = text.char_indices().map(|(at, _)| at);
+                for (chars, at) in boundaries.enumerate().step_by(997) {
+                    assert_eq!(offsets.original(&text, at), 2 + chars, "{name} at {at}");
+                }
+                assert_eq!(offsets.original(&text, text.len()), 2 + body.len());
+            }
         }
+    }
+
+    #[test]
+    fn strict_single_byte_decoding_names_the_first_unmapped_byte() {
+        let mut body = "abc ".repeat(PARALLEL_DECODE_BYTES / 3).into_bytes();
+        let late = body.len() - 10;
+        body[late] = 0xA1; // unmapped in ISO-8859-6
+        let error = decode_single_byte(&body, 3, encoding_rs::ISO_8859_6, true).unwrap_err();
+        assert!(
+            matches!(error, Error::Malformed { offset, .. } if offset == 3 + late),
+            "{error:?}"
+        );
+        let (_, _, replaced) =
+            decode_single_byte(&body, 3, encoding_rs::ISO_8859_6, false).unwrap();
+        assert_eq!(replaced, 1);
     }
 
     #[test]

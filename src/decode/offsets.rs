@@ -9,12 +9,13 @@
 //! sparse index for encodings where every character has a width that can
 //! be recomputed from the character itself (single-byte and UTF-16).
 
-/// How many decoded bytes lie at most between two index points of a
-/// [`OffsetMap::Walk`]: the cost of one lookup is a count over that many
-/// bytes (the text reader asks for two offsets per block, so for a large
-/// input of short paragraphs this bounds the cost of all spans; the index
-/// costs 16 bytes per stride, 3% of the text).
-const INDEX_STRIDE: usize = 512;
+/// Decoded bytes between two points of the index of an [`OffsetMap::Walk`]:
+/// a point is kept at every multiple of it, so that the point before an
+/// offset is found by a division, not a search, and a lookup counts at
+/// most this many bytes. The text reader asks for two offsets per block,
+/// hundreds of thousands for a large input of short paragraphs; the index
+/// costs 8 bytes per stride, 3% of the text.
+const INDEX_STRIDE: usize = 256;
 
 /// How the width of a character in the original bytes is recomputed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,16 +29,18 @@ pub(crate) enum Unit {
 }
 
 impl Unit {
-    /// The width in the original bytes of a whole run of decoded text,
-    /// counted from its UTF-8 bytes without decoding the characters: every
-    /// character is one byte (single-byte encodings) or one UTF-16 code unit,
-    /// two for those outside the BMP, the ones with four UTF-8 bytes.
-    fn width_of(self, text: &str) -> usize {
-        let chars = text.chars().count();
+    /// The width in the original bytes of the characters that start in a
+    /// run of decoded UTF-8, counted from their first bytes without decoding
+    /// them: every character is one byte (single-byte encodings) or one
+    /// UTF-16 code unit, two for those outside the BMP, the ones with four
+    /// UTF-8 bytes. The run may start or end inside a character: a
+    /// character counts in the run that holds its first byte.
+    fn width_of(self, text: &[u8]) -> usize {
+        let chars = text.iter().filter(|&&b| !is_continuation(b)).count();
         match self {
             Unit::Byte => chars,
             Unit::Utf16 => {
-                let supplementary = text.bytes().filter(|&b| b >= 0xF0).count();
+                let supplementary = text.iter().filter(|&&b| b >= 0xF0).count();
                 2 * (chars + supplementary)
             }
         }
@@ -60,9 +63,9 @@ pub(crate) enum OffsetMap {
     Walk {
         /// Width rule of the encoding.
         unit: Unit,
-        /// `(decoded, original)` every [`INDEX_STRIDE`] decoded bytes or so,
-        /// at character boundaries; the first point is `(0, base)`.
-        index: Vec<(usize, usize)>,
+        /// For each multiple of [`INDEX_STRIDE`] inside the text, the original
+        /// offset that the characters starting before it lead to.
+        index: Vec<usize>,
         /// Length of the original input, which no offset may pass (a final
         /// odd byte of UTF-16 decodes to one replacement character).
         limit: usize,
@@ -70,22 +73,11 @@ pub(crate) enum OffsetMap {
 }
 
 impl OffsetMap {
-    /// Builds the sparse index of a [`OffsetMap::Walk`] in one pass.
+    /// Builds the index of an [`OffsetMap::Walk`] in one pass over `text`.
     pub(crate) fn walk(unit: Unit, text: &str, base: usize, limit: usize) -> OffsetMap {
-        let mut index = Vec::with_capacity(text.len() / INDEX_STRIDE + 1);
-        index.push((0, base));
-        let mut original = base;
-        let mut at = 0;
-        while at + INDEX_STRIDE < text.len() {
-            let mut next = at + INDEX_STRIDE;
-            while !text.is_char_boundary(next) {
-                next += 1;
-            }
-            original += unit.width_of(&text[at..next]);
-            index.push((next, original));
-            at = next;
-        }
-        OffsetMap::Walk { unit, index, limit }
+        let mut builder = WalkBuilder::new(unit, 0, base);
+        builder.extend(text.as_bytes());
+        builder.finish(limit)
     }
 
     /// The original offset of the character starting at `decoded`
@@ -103,10 +95,87 @@ impl OffsetMap {
             // surrogate and an odd byte gives one U+FFFD for three bytes).
             OffsetMap::Walk { limit, .. } if decoded == text.len() => *limit,
             OffsetMap::Walk { unit, index, limit } => {
-                let i = index.partition_point(|&(d, _)| d <= decoded);
-                let (d, original) = index[i.saturating_sub(1)];
-                (original + unit.width_of(&text[d..decoded])).min(*limit)
+                let point = decoded / INDEX_STRIDE;
+                let run = &text.as_bytes()[point * INDEX_STRIDE..decoded];
+                (index[point] + unit.width_of(run)).min(*limit)
             }
+        }
+    }
+}
+
+/// Whether `byte` continues a UTF-8 character rather than starting one.
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
+}
+
+/// Builds the index of an [`OffsetMap::Walk`] from the decoded text as a
+/// decoder writes it, piece by piece, so that each piece is indexed while
+/// it is still in the cache; two builders can index two halves of a text
+/// (see [`WalkBuilder::append`]).
+#[derive(Debug)]
+pub(crate) struct WalkBuilder {
+    unit: Unit,
+    index: Vec<usize>,
+    /// Decoded and original offsets the builder started at.
+    start: (usize, usize),
+    /// Decoded offset of the next byte to come.
+    decoded: usize,
+    /// Its original offset.
+    original: usize,
+    /// The decoded offset of the next multiple of [`INDEX_STRIDE`].
+    next_point: usize,
+}
+
+impl WalkBuilder {
+    /// A builder for text that starts at `decoded` in the whole decoded
+    /// text (a character boundary) and at `original` in the input.
+    pub(crate) fn new(unit: Unit, decoded: usize, original: usize) -> Self {
+        WalkBuilder {
+            unit,
+            index: Vec::new(),
+            start: (decoded, original),
+            decoded,
+            original,
+            next_point: decoded.next_multiple_of(INDEX_STRIDE),
+        }
+    }
+
+    /// Room for the points of `decoded_len` more bytes, asked for up front.
+    pub(crate) fn reserve(&mut self, decoded_len: usize) {
+        self.index.reserve(decoded_len / INDEX_STRIDE + 1);
+    }
+
+    /// Indexes the next `piece` of decoded text: whole characters of UTF-8.
+    pub(crate) fn extend(&mut self, piece: &[u8]) {
+        let end = self.decoded + piece.len();
+        let mut counted = 0;
+        while self.next_point < end {
+            let point = self.next_point - self.decoded;
+            self.original += self.unit.width_of(&piece[counted..point]);
+            counted = point;
+            self.index.push(self.original);
+            self.next_point += INDEX_STRIDE;
+        }
+        self.original += self.unit.width_of(&piece[counted..]);
+        self.decoded = end;
+    }
+
+    /// Adds the points of `next`, the builder of the text that follows
+    /// this one's.
+    pub(crate) fn append(&mut self, next: WalkBuilder) {
+        debug_assert_eq!(next.start, (self.decoded, self.original));
+        self.index.extend(next.index);
+        self.decoded = next.decoded;
+        self.original = next.original;
+        self.next_point = next.next_point;
+    }
+
+    /// The map, for a text that ends here and an input of `limit` bytes.
+    pub(crate) fn finish(self, limit: usize) -> OffsetMap {
+        OffsetMap::Walk {
+            unit: self.unit,
+            index: self.index,
+            limit,
         }
     }
 }
@@ -186,6 +255,57 @@ mod tests {
         let map = OffsetMap::walk(Unit::Byte, &text, 0, 10_000);
         assert_eq!(map.original(&text, 2 * 9_000), 9_000);
         assert_eq!(map.original(&text, text.len()), 10_000);
+    }
+
+    #[test]
+    fn an_index_built_in_pieces_or_halves_is_the_same() {
+        // Mixed widths, so that multiples of the stride fall inside characters.
+        let text = "aب€😀 ".repeat(700);
+        let bytes = text.as_bytes();
+        let whole = OffsetMap::walk(Unit::Utf16, &text, 5, usize::MAX);
+        let boundaries: Vec<usize> = text.char_indices().map(|(at, _)| at).collect();
+        for &cut in boundaries.iter().step_by(37) {
+            let mut first = WalkBuilder::new(Unit::Utf16, 0, 5);
+            let mut at = 0;
+            while at < cut {
+                let mut end = (at + 300).min(cut);
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                first.extend(&bytes[at..end]);
+                at = end;
+            }
+            let original = 5 + Unit::Utf16.width_of(&bytes[..cut]);
+            let mut second = WalkBuilder::new(Unit::Utf16, cut, original);
+            second.extend(&bytes[cut..]);
+            first.append(second);
+            let halves = first.finish(usize::MAX);
+            for &at in boundaries.iter().step_by(11) {
+                assert_eq!(
+                    halves.original(&text, at),
+                    whole.original(&text, at),
+                    "cut {cut} at {at}"
+                );
+            }
+            let (OffsetMap::Walk { index: a, .. }, OffsetMap::Walk { index: b, .. }) =
+                (&halves, &whole)
+            else {
+                panic!("not walks");
+            };
+            assert_eq!(a, b, "cut {cut}");
+        }
+    }
+
+    #[test]
+    fn walk_lookups_match_a_count_from_the_start() {
+        // 13 strides long: the end is a multiple too.
+        let text = "€a😀".repeat(416);
+        let map = OffsetMap::walk(Unit::Utf16, &text, 0, usize::MAX);
+        let mut units = 0;
+        for (at, c) in text.char_indices() {
+            assert_eq!(map.original(&text, at), units, "at {at}");
+            units += 2 * c.len_utf16();
+        }
     }
 
     #[test]

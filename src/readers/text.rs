@@ -96,20 +96,12 @@ fn units_in_one(text: &str) -> Vec<Unit> {
 
 /// [`units_of`] with the text cut at `cut`, the start of a blank line.
 fn units_in_two(text: &str, cut: usize) -> Vec<Unit> {
-    std::thread::scope(|scope| {
-        let second_half = || build_units(text, &split_lines(text, cut..text.len()));
-        // Without a thread to be had (a process limit), one does it all.
-        let Ok(other) = std::thread::Builder::new().spawn_scoped(scope, second_half) else {
-            return units_in_one(text);
-        };
-        let mut units = build_units(text, &split_lines(text, 0..cut));
-        // A panic in the other half is a bug: passed on as it is.
-        let rest = other
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        units.extend(rest);
-        units
-    })
+    let (mut units, rest) = crate::parallel::join(
+        || build_units(text, &split_lines(text, 0..cut)),
+        || build_units(text, &split_lines(text, cut..text.len())),
+    );
+    units.extend(rest);
+    units
 }
 
 /// The start of the first blank line that begins at or after `from` (and
