@@ -44,7 +44,7 @@ pub fn direction_of_text(text: &str) -> Direction {
 /// Multilingual Plane: the standard library searches its Unicode tables
 /// for every non-ASCII letter, which was a tenth of the time of converting
 /// a small Arabic article. Same answers, each computed once per process.
-fn is_letter(c: char) -> bool {
+pub(crate) fn is_letter(c: char) -> bool {
     use std::sync::atomic::{AtomicU8, Ordering};
     /// 0: not yet known, 1: a letter, 2: not.
     static KNOWN: [AtomicU8; 0x1_0000] = [const { AtomicU8::new(0) }; 0x1_0000];

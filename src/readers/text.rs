@@ -231,7 +231,7 @@ impl Shape {
             ends_sentence: ends_sentence(text),
             ends_statement: ends_statement(text),
             ends_open: ends_open(text),
-            has_letter: text.chars().any(char::is_alphabetic),
+            has_letter: text.chars().any(crate::lang::is_letter),
             starts_lowercase: text.chars().next().is_some_and(char::is_lowercase),
             quoted: quote_kind(text).is_some(),
         }
