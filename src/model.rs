@@ -449,26 +449,30 @@ struct Counter {
 }
 
 impl Counter {
-    /// One character, given by its [`word_bits`]: a handful of bit
-    /// operations, no branch on the class.
+    /// One character, given by its [`word_bits`]: the bits hold the answer
+    /// for a word open and for none, and the one that applies is picked by
+    /// a shift, with no branch on the class.
     #[inline(always)]
     fn character(&mut self, bits: u8) {
-        let bits = u64::from(bits);
-        let letter = bits & LETTER_BIT;
-        let cjk = (bits & CJK_BIT) >> 1;
-        let keeps = (bits & JOINER_BIT) >> 2;
+        let picked = u64::from(bits) >> self.in_word;
         self.characters += 1;
-        self.words += cjk | (letter & !self.in_word);
-        self.in_word = letter | (keeps & self.in_word);
+        self.words += (picked >> 2) & 1;
+        self.in_word = picked & 1;
     }
 }
 
-/// [`word_bits`]: a letter or digit (starts or continues a word).
-const LETTER_BIT: u64 = 1;
-/// [`word_bits`]: an ideograph or kana, a word by itself.
-const CJK_BIT: u64 = 2;
-/// [`word_bits`]: continues an open word, starts none.
-const JOINER_BIT: u64 = 4;
+/// [`word_bits`], with no word open: whether one is open after the
+/// character (it is a letter or digit).
+const OPEN_AFTER_NONE: u8 = 1;
+/// [`word_bits`], with a word open: whether it still is (a letter, digit
+/// or joiner).
+const OPEN_AFTER_OPEN: u8 = 2;
+/// [`word_bits`], with no word open: whether the character starts a word
+/// (a letter, digit, ideograph or kana).
+const STARTS_AFTER_NONE: u8 = 4;
+/// [`word_bits`], with a word open: whether the character starts a word
+/// (an ideograph or kana, a word by itself).
+const STARTS_AFTER_OPEN: u8 = 8;
 /// [`word_bits`]: the entry of the table has been computed.
 const KNOWN_BIT: u8 = 0x80;
 
@@ -506,12 +510,12 @@ impl WordClass {
 /// [`WordClass::of`] through the table of [`word_bits`], for the tests.
 #[cfg(test)]
 fn word_class(code: u32) -> WordClass {
-    let bits = u64::from(word_bits(code));
-    if bits & CJK_BIT != 0 {
+    let bits = word_bits(code);
+    if bits & STARTS_AFTER_OPEN != 0 {
         WordClass::Cjk
-    } else if bits & LETTER_BIT != 0 {
+    } else if bits & OPEN_AFTER_NONE != 0 {
         WordClass::Alphanumeric
-    } else if bits & JOINER_BIT != 0 {
+    } else if bits & OPEN_AFTER_OPEN != 0 {
         WordClass::Joiner
     } else {
         WordClass::Other
@@ -546,9 +550,9 @@ fn word_bits(code: u32) -> u8 {
 fn bits_of_class(class: WordClass) -> u8 {
     KNOWN_BIT
         | match class {
-            WordClass::Cjk => CJK_BIT as u8,
-            WordClass::Alphanumeric => LETTER_BIT as u8,
-            WordClass::Joiner => JOINER_BIT as u8,
+            WordClass::Cjk => STARTS_AFTER_NONE | STARTS_AFTER_OPEN,
+            WordClass::Alphanumeric => OPEN_AFTER_NONE | OPEN_AFTER_OPEN | STARTS_AFTER_NONE,
+            WordClass::Joiner => OPEN_AFTER_OPEN,
             WordClass::Other => 0,
         }
 }
@@ -625,6 +629,18 @@ mod tests {
             assert_eq!(count_text(prefix), counted_by_chars(prefix), "{prefix:?}");
             let suffix = &text[end..];
             assert_eq!(count_text(suffix), counted_by_chars(suffix), "{suffix:?}");
+        }
+    }
+
+    #[test]
+    fn every_character_counts_as_the_rules_say_between_letters_and_spaces() {
+        let chars: Vec<char> = (0..0x1_0000)
+            .chain(0x1_F000..0x2_0100)
+            .filter_map(char::from_u32)
+            .collect();
+        for chunk in chars.chunks(512) {
+            let text: String = chunk.iter().map(|c| format!("{c}x {c} y{c}")).collect();
+            assert_eq!(count_text(&text), counted_by_chars(&text), "{chunk:?}");
         }
     }
 
