@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use crate::error::{Error, Result};
-use crate::model::Article;
+use crate::model::{Article, Section};
 
 /// Writes one pretty-printed article; inside an array when `many`.
 pub fn write_pretty(article: &Article, many: bool, first: bool, out: &mut dyn Write) -> Result<()> {
@@ -35,9 +35,152 @@ pub fn close_array(written: usize, out: &mut dyn Write) -> Result<()> {
 /// Writes one article as one compact line.
 pub fn write_line(article: &Article, out: &mut dyn Write) -> Result<()> {
     let mut escaper = SeparatorEscaper::new(out);
-    serde_json::to_writer(&mut escaper, article).map_err(serialize_error)?;
+    match middle_block(article) {
+        Some(cut) => write_line_in_halves(article, cut, &mut escaper)?,
+        None => serde_json::to_writer(&mut escaper, article).map_err(serialize_error)?,
+    }
     escaper.finish().map_err(Error::Write)?;
     out.write_all(b"\n").map_err(Error::Write)
+}
+
+/// Articles with at least this much block text are written by
+/// [`write_line_in_halves`].
+const PARALLEL_WRITE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Where a block starts in the body: the index of its section and its
+/// index in that section.
+type BlockAt = (usize, usize);
+
+/// The block at which the body's text is about half written, for an
+/// article large enough to be written in two halves.
+fn middle_block(article: &Article) -> Option<BlockAt> {
+    let total: usize = article.blocks().map(|block| block.text.len()).sum();
+    if total < PARALLEL_WRITE_BYTES {
+        return None;
+    }
+    let mut seen = 0;
+    for (s, section) in article.sections.iter().enumerate() {
+        for (b, block) in section.blocks.iter().enumerate() {
+            if seen >= total / 2 {
+                return Some((s, b));
+            }
+            seen += block.text.len();
+        }
+    }
+    None
+}
+
+/// Writes the same line as serde_json does, with the body cut at the block
+/// `cut`: the blocks from there on are serialized on another thread into
+/// memory while this one streams the first half (escaping strings is most
+/// of the time of writing a large article, and it is one long loop per
+/// string that serde_json does not share out). The two levels above the
+/// blocks, the article and the section that is cut, are written here
+/// field by field; everything else goes through serde_json.
+fn write_line_in_halves(article: &Article, cut: BlockAt, out: &mut SeparatorEscaper) -> Result<()> {
+    // Every field by name: a field added to the model does not compile
+    // here until it is written too.
+    let Article {
+        schema_version,
+        title,
+        title_span,
+        lead,
+        lang,
+        dir,
+        sections,
+        metadata,
+        source,
+        stats,
+    } = article;
+    let (section_cut, block_cut) = cut;
+    let first_half = |out: &mut SeparatorEscaper| -> serde_json::Result<()> {
+        raw(out, b"{")?;
+        field(out, "schema_version", schema_version, true)?;
+        field(out, "title", title, false)?;
+        field(out, "title_span", title_span, false)?;
+        field(out, "lead", lead, false)?;
+        field(out, "lang", lang, false)?;
+        field(out, "dir", dir, false)?;
+        raw(out, b",\"sections\":[")?;
+        for (index, section) in sections[..section_cut].iter().enumerate() {
+            if index > 0 {
+                raw(out, b",")?;
+            }
+            serde_json::to_writer(&mut *out, section)?;
+        }
+        if section_cut > 0 {
+            raw(out, b",")?;
+        }
+        let Section {
+            heading,
+            level,
+            heading_span,
+            blocks,
+        } = &sections[section_cut];
+        raw(out, b"{")?;
+        field(out, "heading", heading, true)?;
+        field(out, "level", level, false)?;
+        field(out, "heading_span", heading_span, false)?;
+        raw(out, b",\"blocks\":[")?;
+        for (index, block) in blocks[..block_cut].iter().enumerate() {
+            if index > 0 {
+                raw(out, b",")?;
+            }
+            serde_json::to_writer(&mut *out, block)?;
+        }
+        Ok(())
+    };
+    let second_half = || -> serde_json::Result<Vec<u8>> {
+        let mut json = Vec::new();
+        let mut out = SeparatorEscaper::new(&mut json);
+        for (index, block) in sections[section_cut].blocks[block_cut..].iter().enumerate() {
+            if block_cut + index > 0 {
+                raw(&mut out, b",")?;
+            }
+            serde_json::to_writer(&mut out, block)?;
+        }
+        raw(&mut out, b"]}")?;
+        for section in &sections[section_cut + 1..] {
+            raw(&mut out, b",")?;
+            serde_json::to_writer(&mut out, section)?;
+        }
+        out.finish().map_err(serde_json::Error::io)?;
+        Ok(json)
+    };
+    let (first, second) = crate::parallel::join(|| first_half(out), second_half);
+    first.map_err(serialize_error)?;
+    let second = second.map_err(serialize_error)?;
+    out.write_escaped_json(&second).map_err(Error::Write)?;
+    let end = |out: &mut SeparatorEscaper| -> serde_json::Result<()> {
+        raw(out, b"]")?;
+        field(out, "metadata", metadata, false)?;
+        field(out, "source", source, false)?;
+        field(out, "stats", stats, false)?;
+        raw(out, b"}")?;
+        Ok(())
+    };
+    end(out).map_err(serialize_error)
+}
+
+/// Writes `"name":value` as a field of an object, after a comma unless it
+/// is the `first`.
+fn field(
+    out: &mut SeparatorEscaper,
+    name: &str,
+    value: &impl serde::Serialize,
+    first: bool,
+) -> serde_json::Result<()> {
+    if !first {
+        raw(out, b",")?;
+    }
+    serde_json::to_writer(&mut *out, name)?;
+    raw(out, b":")?;
+    serde_json::to_writer(&mut *out, value)
+}
+
+/// Writes JSON text that needs no serializing.
+fn raw(out: &mut impl Write, json: &[u8]) -> serde_json::Result<()> {
+    out.write_all(json).map_err(serde_json::Error::io)
 }
 
 /// Keeps the I/O error itself (a closed pipe must stay recognisable).
@@ -82,6 +225,13 @@ impl<'a> SeparatorEscaper<'a> {
         write_escaped(&self.chunk[..end], self.out)?;
         self.chunk.drain(..end);
         Ok(())
+    }
+
+    /// Passes on what was gathered, then `json` that a [`SeparatorEscaper`]
+    /// has escaped already.
+    fn write_escaped_json(&mut self, json: &[u8]) -> std::io::Result<()> {
+        self.pass_on(true)?;
+        self.out.write_all(json)
     }
 
     /// Passes on the rest; the stream itself is not flushed.
@@ -150,6 +300,76 @@ pub fn escape_line_separators(json: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sample_article() -> Article {
+        let text = "A title\n\nThe lead, with \"quotes\" and a \u{2028} separator.\n\n\
+                    First heading\n\nOne paragraph.\n\n- an item\n- another\n\n\
+                    > A quote.\n\nSecond heading\n\nTwo \\ paragraphs.\n\nThe end.\n";
+        let mut article =
+            crate::convert(text.as_bytes(), Some("a.txt"), &Default::default()).unwrap();
+        // Three sections, the first without a heading, whatever the reader
+        // made of such short paragraphs.
+        let blocks: Vec<_> = article.blocks().cloned().collect();
+        let heading = |name: &str, blocks: &[crate::model::Block]| Section {
+            heading: Some(name.into()),
+            level: Some(2),
+            heading_span: Some(crate::model::Span { start: 1, end: 4 }),
+            blocks: blocks.to_vec(),
+        };
+        article.sections = vec![
+            Section {
+                heading: None,
+                level: None,
+                heading_span: None,
+                blocks: blocks[..2].to_vec(),
+            },
+            heading("First \"heading\"", &blocks[2..6]),
+            heading("Second\u{2029}heading", &blocks[6..]),
+        ];
+        article.finish();
+        article.metadata.authors = vec!["Ann".into()];
+        article.metadata.url = Some("https://example.com/a".into());
+        article
+    }
+
+    #[test]
+    fn an_article_written_in_halves_is_the_line_serde_writes_at_every_cut() {
+        let article = sample_article();
+        assert!(article.sections.len() >= 3, "{:?}", article.sections);
+        let mut expected = Vec::new();
+        let mut escaper = SeparatorEscaper::new(&mut expected);
+        serde_json::to_writer(&mut escaper, &article).unwrap();
+        escaper.finish().unwrap();
+        for (s, section) in article.sections.iter().enumerate() {
+            for b in 0..section.blocks.len() {
+                let mut written = Vec::new();
+                let mut escaper = SeparatorEscaper::new(&mut written);
+                write_line_in_halves(&article, (s, b), &mut escaper).unwrap();
+                escaper.finish().unwrap();
+                assert_eq!(
+                    String::from_utf8(written).unwrap(),
+                    String::from_utf8(expected.clone()).unwrap(),
+                    "cut at block {b} of section {s}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn large_articles_are_cut_near_the_middle_of_their_text() {
+        let mut article = sample_article();
+        assert_eq!(middle_block(&article), None);
+        let block = article.sections[1].blocks[0].clone();
+        let mut big = block.clone();
+        big.text = "x".repeat(PARALLEL_WRITE_BYTES / 4);
+        article.sections[1].blocks = vec![big.clone(), big.clone(), block, big.clone(), big];
+        let (s, b) = middle_block(&article).unwrap();
+        assert_eq!((s, b), (1, 2));
+        let mut written = Vec::new();
+        write_line(&article, &mut written).unwrap();
+        let back: Article = serde_json::from_slice(&written).unwrap();
+        assert_eq!(back, article);
+    }
 
     #[test]
     fn separators_are_escaped_across_chunk_ends() {
