@@ -6,8 +6,9 @@
 
 use std::io::Write;
 
+use super::json_parts::{JsonOut, Layout};
 use crate::error::{Error, Result};
-use crate::model::{Article, Section};
+use crate::model::Article;
 
 /// Writes one pretty-printed article; inside an array when `many`.
 pub fn write_pretty(article: &Article, many: bool, first: bool, out: &mut dyn Write) -> Result<()> {
@@ -17,9 +18,7 @@ pub fn write_pretty(article: &Article, many: bool, first: bool, out: &mut dyn Wr
         (true, false) => ",\n",
     };
     out.write_all(prefix.as_bytes()).map_err(Error::Write)?;
-    let mut escaper = SeparatorEscaper::new(out);
-    serde_json::to_writer_pretty(&mut escaper, article).map_err(serialize_error)?;
-    escaper.finish().map_err(Error::Write)?;
+    write_article(article, Layout::Pretty, out)?;
     if !many {
         out.write_all(b"\n").map_err(Error::Write)?;
     }
@@ -34,17 +33,12 @@ pub fn close_array(written: usize, out: &mut dyn Write) -> Result<()> {
 
 /// Writes one article as one compact line.
 pub fn write_line(article: &Article, out: &mut dyn Write) -> Result<()> {
-    let mut escaper = SeparatorEscaper::new(out);
-    match middle_block(article) {
-        Some(cut) => write_line_in_halves(article, cut, &mut escaper)?,
-        None => serde_json::to_writer(&mut escaper, article).map_err(serialize_error)?,
-    }
-    escaper.finish().map_err(Error::Write)?;
+    write_article(article, Layout::Compact, out)?;
     out.write_all(b"\n").map_err(Error::Write)
 }
 
-/// Articles with at least this much block text are written by
-/// [`write_line_in_halves`].
+/// Articles with at least this much block text have the second half of
+/// their body written on another thread.
 const PARALLEL_WRITE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Where a block starts in the body: the index of its section and its
@@ -70,14 +64,22 @@ fn middle_block(article: &Article) -> Option<BlockAt> {
     None
 }
 
-/// Writes the same line as serde_json does, with the body cut at the block
-/// `cut`: the blocks from there on are serialized on another thread into
-/// memory while this one streams the first half (escaping strings is most
-/// of the time of writing a large article, and it is one long loop per
-/// string that serde_json does not share out). The two levels above the
-/// blocks, the article and the section that is cut, are written here
-/// field by field; everything else goes through serde_json.
-fn write_line_in_halves(article: &Article, cut: BlockAt, out: &mut SeparatorEscaper) -> Result<()> {
+/// Writes the article as serde_json would write it in `layout` (the tests
+/// hold the two to the same bytes), with the line separators escaped. The
+/// strings, sections and blocks are written by [`JsonOut`]; a large body
+/// is cut at its [`middle_block`] and the second half written into memory
+/// on another thread while this one streams the first.
+fn write_article(article: &Article, layout: Layout, out: &mut dyn Write) -> Result<()> {
+    write_article_cut(article, layout, middle_block(article), out)
+}
+
+/// [`write_article`] with the body cut at `cut`, if any.
+fn write_article_cut(
+    article: &Article,
+    layout: Layout,
+    cut: Option<BlockAt>,
+    out: &mut dyn Write,
+) -> Result<()> {
     // Every field by name: a field added to the model does not compile
     // here until it is written too.
     let Article {
@@ -92,95 +94,49 @@ fn write_line_in_halves(article: &Article, cut: BlockAt, out: &mut SeparatorEsca
         source,
         stats,
     } = article;
-    let (section_cut, block_cut) = cut;
-    let first_half = |out: &mut SeparatorEscaper| -> serde_json::Result<()> {
-        raw(out, b"{")?;
-        field(out, "schema_version", schema_version, true)?;
-        field(out, "title", title, false)?;
-        field(out, "title_span", title_span, false)?;
-        field(out, "lead", lead, false)?;
-        field(out, "lang", lang, false)?;
-        field(out, "dir", dir, false)?;
-        raw(out, b",\"sections\":[")?;
-        for (index, section) in sections[..section_cut].iter().enumerate() {
-            if index > 0 {
-                raw(out, b",")?;
-            }
-            serde_json::to_writer(&mut *out, section)?;
+    let mut json = JsonOut::streaming(layout, out);
+    json.raw(b"{");
+    json.key("schema_version", 1, true);
+    json.string(schema_version);
+    json.key("title", 1, false);
+    json.optional_string(title.as_deref());
+    json.key("title_span", 1, false);
+    json.optional_span(*title_span, 1);
+    json.key("lead", 1, false);
+    json.optional_string(lead.as_deref());
+    json.key("lang", 1, false);
+    json.optional_string(lang.as_deref());
+    json.key("dir", 1, false);
+    json.serde(dir, 1).map_err(serialize_error)?;
+    json.key("sections", 1, false);
+    json.raw(b"[");
+    match cut {
+        Some(cut) => {
+            let second_half = || {
+                let mut part = JsonOut::in_memory(layout);
+                part.sections_from(sections, cut, 2).map(|()| part.buf)
+            };
+            let (first, second) =
+                crate::parallel::join(|| json.sections_until(sections, cut, 2), second_half);
+            first.map_err(Error::Write)?;
+            json.write_json(&second.map_err(Error::Write)?)
+                .map_err(Error::Write)?;
         }
-        if section_cut > 0 {
-            raw(out, b",")?;
-        }
-        let Section {
-            heading,
-            level,
-            heading_span,
-            blocks,
-        } = &sections[section_cut];
-        raw(out, b"{")?;
-        field(out, "heading", heading, true)?;
-        field(out, "level", level, false)?;
-        field(out, "heading_span", heading_span, false)?;
-        raw(out, b",\"blocks\":[")?;
-        for (index, block) in blocks[..block_cut].iter().enumerate() {
-            if index > 0 {
-                raw(out, b",")?;
-            }
-            serde_json::to_writer(&mut *out, block)?;
-        }
-        Ok(())
-    };
-    let second_half = || -> serde_json::Result<Vec<u8>> {
-        let mut json = Vec::new();
-        let mut out = SeparatorEscaper::new(&mut json);
-        for (index, block) in sections[section_cut].blocks[block_cut..].iter().enumerate() {
-            if block_cut + index > 0 {
-                raw(&mut out, b",")?;
-            }
-            serde_json::to_writer(&mut out, block)?;
-        }
-        raw(&mut out, b"]}")?;
-        for section in &sections[section_cut + 1..] {
-            raw(&mut out, b",")?;
-            serde_json::to_writer(&mut out, section)?;
-        }
-        out.finish().map_err(serde_json::Error::io)?;
-        Ok(json)
-    };
-    let (first, second) = crate::parallel::join(|| first_half(out), second_half);
-    first.map_err(serialize_error)?;
-    let second = second.map_err(serialize_error)?;
-    out.write_escaped_json(&second).map_err(Error::Write)?;
-    let end = |out: &mut SeparatorEscaper| -> serde_json::Result<()> {
-        raw(out, b"]")?;
-        field(out, "metadata", metadata, false)?;
-        field(out, "source", source, false)?;
-        field(out, "stats", stats, false)?;
-        raw(out, b"}")?;
-        Ok(())
-    };
-    end(out).map_err(serialize_error)
-}
-
-/// Writes `"name":value` as a field of an object, after a comma unless it
-/// is the `first`.
-fn field(
-    out: &mut SeparatorEscaper,
-    name: &str,
-    value: &impl serde::Serialize,
-    first: bool,
-) -> serde_json::Result<()> {
-    if !first {
-        raw(out, b",")?;
+        None => json.sections(sections, 2).map_err(Error::Write)?,
     }
-    serde_json::to_writer(&mut *out, name)?;
-    raw(out, b":")?;
-    serde_json::to_writer(&mut *out, value)
-}
-
-/// Writes JSON text that needs no serializing.
-fn raw(out: &mut impl Write, json: &[u8]) -> serde_json::Result<()> {
-    out.write_all(json).map_err(serde_json::Error::io)
+    if !sections.is_empty() {
+        json.newline(1);
+    }
+    json.raw(b"]");
+    json.key("metadata", 1, false);
+    json.serde(metadata, 1).map_err(serialize_error)?;
+    json.key("source", 1, false);
+    json.serde(source, 1).map_err(serialize_error)?;
+    json.key("stats", 1, false);
+    json.serde(stats, 1).map_err(serialize_error)?;
+    json.newline(0);
+    json.raw(b"}");
+    json.flush().map_err(Error::Write)
 }
 
 /// Keeps the I/O error itself (a closed pipe must stay recognisable).
@@ -190,92 +146,6 @@ fn serialize_error(error: serde_json::Error) -> Error {
     } else {
         Error::Serialize(error.to_string())
     }
-}
-
-/// How much JSON [`SeparatorEscaper`] gathers before escaping and passing it on.
-const ESCAPE_CHUNK: usize = 32 * 1024;
-
-/// Applies [`escape_line_separators`] to JSON while it is being written, so
-/// that a large article is never held in memory as one JSON string. The
-/// many small writes of serde_json are gathered into chunks, each escaped
-/// in one scan; a chunk never ends inside a line separator's bytes.
-struct SeparatorEscaper<'a> {
-    out: &'a mut dyn Write,
-    chunk: Vec<u8>,
-}
-
-impl<'a> SeparatorEscaper<'a> {
-    fn new(out: &'a mut dyn Write) -> Self {
-        SeparatorEscaper {
-            out,
-            chunk: Vec::with_capacity(ESCAPE_CHUNK + 1024),
-        }
-    }
-
-    /// Escapes and passes on what was gathered, keeping back the last bytes
-    /// when they may start a separator, unless `all`.
-    fn pass_on(&mut self, all: bool) -> std::io::Result<()> {
-        let keep = match self.chunk.as_slice() {
-            _ if all => 0,
-            [.., 0xE2, 0x80] => 2,
-            [.., 0xE2 | 0xC2] => 1,
-            _ => 0,
-        };
-        let end = self.chunk.len() - keep;
-        write_escaped(&self.chunk[..end], self.out)?;
-        self.chunk.drain(..end);
-        Ok(())
-    }
-
-    /// Passes on what was gathered, then `json` that a [`SeparatorEscaper`]
-    /// has escaped already.
-    fn write_escaped_json(&mut self, json: &[u8]) -> std::io::Result<()> {
-        self.pass_on(true)?;
-        self.out.write_all(json)
-    }
-
-    /// Passes on the rest; the stream itself is not flushed.
-    fn finish(mut self) -> std::io::Result<()> {
-        self.pass_on(true)
-    }
-}
-
-impl Write for SeparatorEscaper<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.write_all(buf)?;
-        Ok(buf.len())
-    }
-
-    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.chunk.extend_from_slice(buf);
-        if self.chunk.len() >= ESCAPE_CHUNK {
-            self.pass_on(false)?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.pass_on(true)?;
-        self.out.flush()
-    }
-}
-
-/// Writes `json` with U+2028, U+2029 and U+0085 as `\u` escapes.
-fn write_escaped(json: &[u8], out: &mut dyn Write) -> std::io::Result<()> {
-    // U+2028 and U+2029 are E2 80 A8/A9 in UTF-8, U+0085 is C2 85.
-    let mut done = 0;
-    for at in memchr::memchr2_iter(0xE2, 0xC2, json) {
-        let escape: &[u8] = match &json[at..] {
-            [0xE2, 0x80, 0xA8, ..] => b"\\u2028",
-            [0xE2, 0x80, 0xA9, ..] => b"\\u2029",
-            [0xC2, 0x85, ..] => b"\\u0085",
-            _ => continue,
-        };
-        out.write_all(&json[done..at])?;
-        out.write_all(escape)?;
-        done = at + if json[at] == 0xC2 { 2 } else { 3 };
-    }
-    out.write_all(&json[done..])
 }
 
 /// Replaces the characters that some tools take for line breaks with their
@@ -300,6 +170,7 @@ pub fn escape_line_separators(json: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Section;
 
     fn sample_article() -> Article {
         let text = "A title\n\nThe lead, with \"quotes\" and a \u{2028} separator.\n\n\
@@ -332,26 +203,84 @@ mod tests {
         article
     }
 
+    /// What serde_json writes for `article` in `layout`, separators escaped.
+    fn serde_json_of(article: &Article, layout: Layout) -> String {
+        let json = match layout {
+            Layout::Compact => serde_json::to_string(article).unwrap(),
+            Layout::Pretty => serde_json::to_string_pretty(article).unwrap(),
+        };
+        escape_line_separators(&json).into_owned()
+    }
+
+    /// Fails with where `json` first differs from `expected`, not with
+    /// both texts (they can be megabytes long).
+    fn assert_same(json: &str, expected: &str, context: &str) {
+        if json != expected {
+            let at = json
+                .bytes()
+                .zip(expected.bytes())
+                .position(|(a, b)| a != b)
+                .unwrap_or(json.len().min(expected.len()));
+            let around = |text: &str| {
+                String::from_utf8_lossy(
+                    &text.as_bytes()[at.saturating_sub(60)..(at + 60).min(text.len())],
+                )
+                .into_owned()
+            };
+            panic!(
+                "{context}: differs at byte {at}:\n written: {:?}\nexpected: {:?}",
+                around(json),
+                around(expected)
+            );
+        }
+    }
+
+    fn written(article: &Article, layout: Layout, cut: Option<BlockAt>) -> String {
+        let mut out = Vec::new();
+        write_article_cut(article, layout, cut, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
-    fn an_article_written_in_halves_is_the_line_serde_writes_at_every_cut() {
+    fn articles_are_the_json_serde_writes_in_both_layouts_at_every_cut() {
         let article = sample_article();
         assert!(article.sections.len() >= 3, "{:?}", article.sections);
-        let mut expected = Vec::new();
-        let mut escaper = SeparatorEscaper::new(&mut expected);
-        serde_json::to_writer(&mut escaper, &article).unwrap();
-        escaper.finish().unwrap();
-        for (s, section) in article.sections.iter().enumerate() {
-            for b in 0..section.blocks.len() {
-                let mut written = Vec::new();
-                let mut escaper = SeparatorEscaper::new(&mut written);
-                write_line_in_halves(&article, (s, b), &mut escaper).unwrap();
-                escaper.finish().unwrap();
-                assert_eq!(
-                    String::from_utf8(written).unwrap(),
-                    String::from_utf8(expected.clone()).unwrap(),
-                    "cut at block {b} of section {s}"
-                );
+        for layout in [Layout::Compact, Layout::Pretty] {
+            let expected = serde_json_of(&article, layout);
+            assert!(expected.contains("\\u2028"), "{expected}");
+            assert_same(
+                &written(&article, layout, None),
+                &expected,
+                &format!("{layout:?}"),
+            );
+            for (s, section) in article.sections.iter().enumerate() {
+                for b in 0..section.blocks.len() {
+                    let json = written(&article, layout, Some((s, b)));
+                    let context = format!("{layout:?}, cut at block {b} of section {s}");
+                    assert_same(&json, &expected, &context);
+                }
             }
+        }
+    }
+
+    #[test]
+    fn empty_bodies_and_sections_are_written_as_serde_does() {
+        let mut article = sample_article();
+        // A heading with no block under it, between two sections.
+        article.sections[1].blocks.clear();
+        article.sections[0].heading = Some("tab\there, control \u{1} and \u{85}".into());
+        article.title = None;
+        article.title_span = None;
+        for layout in [Layout::Compact, Layout::Pretty] {
+            let expected = serde_json_of(&article, layout);
+            assert_same(&written(&article, layout, None), &expected, "whole");
+            assert_same(&written(&article, layout, Some((2, 0))), &expected, "cut");
+        }
+        article.sections.clear();
+        article.finish();
+        for layout in [Layout::Compact, Layout::Pretty] {
+            let expected = serde_json_of(&article, layout);
+            assert_same(&written(&article, layout, None), &expected, "no section");
         }
     }
 
@@ -367,29 +296,7 @@ mod tests {
         assert_eq!((s, b), (1, 2));
         let mut written = Vec::new();
         write_line(&article, &mut written).unwrap();
-        let back: Article = serde_json::from_slice(&written).unwrap();
-        assert_eq!(back, article);
-    }
-
-    #[test]
-    fn separators_are_escaped_across_chunk_ends() {
-        let text = "a\u{2028}b\u{2029}c\u{85}d é€ ";
-        for pad in 0..8 {
-            let mut written = Vec::new();
-            let mut escaper = SeparatorEscaper::new(&mut written);
-            let filler = "x".repeat(ESCAPE_CHUNK - pad);
-            for piece in [filler.as_str(), text, text] {
-                // One byte at a time: chunks end inside characters too.
-                for b in piece.bytes() {
-                    escaper.write_all(&[b]).unwrap();
-                }
-            }
-            escaper.finish().unwrap();
-            let expected = format!("{filler}{text}{text}");
-            assert_eq!(
-                String::from_utf8(written).unwrap(),
-                escape_line_separators(&expected)
-            );
-        }
+        let expected = serde_json_of(&article, Layout::Compact) + "\n";
+        assert_same(&String::from_utf8(written).unwrap(), &expected, "large");
     }
 }

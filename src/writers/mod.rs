@@ -9,6 +9,7 @@
 
 pub mod csv;
 pub mod json;
+mod json_parts;
 pub mod markdown;
 pub mod xml;
 
