@@ -8,7 +8,7 @@ use std::io::Write;
 
 use super::json_parts::{JsonOut, Layout};
 use crate::error::{Error, Result};
-use crate::model::Article;
+use crate::model::{Article, Section};
 
 /// Writes one pretty-printed article; inside an array when `many`.
 pub fn write_pretty(article: &Article, many: bool, first: bool, out: &mut dyn Write) -> Result<()> {
@@ -64,6 +64,29 @@ fn middle_block(article: &Article) -> Option<BlockAt> {
     None
 }
 
+/// A generous estimate of the JSON of the blocks from `from` on: their
+/// text, an eighth more for escapes, and room for each block's and
+/// section's keys, spans and (pretty) indentation. Too much costs only
+/// address space; too little only a reallocation.
+fn json_room_from(sections: &[Section], from: BlockAt) -> usize {
+    let (first_section, first_block) = from;
+    let mut room = 0usize;
+    for (index, section) in sections.iter().enumerate().skip(first_section) {
+        let skipped = if index == first_section {
+            first_block
+        } else {
+            0
+        };
+        let blocks = section.blocks.get(skipped..).unwrap_or_default();
+        let text: usize = blocks.iter().map(|block| block.text.len()).sum();
+        room = room
+            .saturating_add(text + text / 8)
+            .saturating_add(blocks.len().saturating_mul(256))
+            .saturating_add(section.heading.as_ref().map_or(0, String::len) + 512);
+    }
+    room
+}
+
 /// Writes the article as serde_json would write it in `layout` (the tests
 /// hold the two to the same bytes), with the line separators escaped. The
 /// strings, sections and blocks are written by [`JsonOut`]; a large body
@@ -113,7 +136,7 @@ fn write_article_cut(
     match cut {
         Some(cut) => {
             let second_half = || {
-                let mut part = JsonOut::in_memory(layout);
+                let mut part = JsonOut::in_memory(layout, json_room_from(sections, cut));
                 part.sections_from(sections, cut, 2).map(|()| part.buf)
             };
             let (first, second) =

@@ -44,10 +44,14 @@ impl<'a> JsonOut<'a> {
         }
     }
 
-    /// A buffer that keeps all its JSON.
-    pub(super) fn in_memory(layout: Layout) -> JsonOut<'static> {
+    /// A buffer that keeps all its JSON, with room for `capacity` bytes
+    /// reserved up front: a large part is then one allocation advised to
+    /// be backed by huge pages ([`crate::memory::large_vec`]) instead of a
+    /// vector doubling through 4 KiB page faults. Room never written costs
+    /// no memory, so an estimate should err on the large side.
+    pub(super) fn in_memory(layout: Layout, capacity: usize) -> JsonOut<'static> {
         JsonOut {
-            buf: Vec::new(),
+            buf: crate::memory::large_vec(capacity),
             layout,
             sink: None,
         }
