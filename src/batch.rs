@@ -534,7 +534,14 @@ pub enum Flow {
 /// A job starts only when its index is within `window` of the next result
 /// to consume, so at most `window` results wait in memory however long the
 /// batch is and however unequal the jobs. `tick` is called about ten times
-/// a second while waiting (for a progress bar).
+/// a second while waiting, and after each job of the calling thread (for
+/// a progress bar).
+///
+/// The calling thread is one of the `jobs`: it consumes the results that
+/// are ready, then converts the next input itself, and waits only when
+/// the window is full. A thread that only collected would be woken for
+/// every result, on cores the workers already fill: on 2 cores, 20,000
+/// small files took a third more CPU time on two threads than on one.
 pub fn run_ordered<T, W, C, K>(
     count: usize,
     jobs: usize,
@@ -567,8 +574,14 @@ pub fn run_ordered<T, W, C, K>(
     let consumed = Mutex::new(0usize);
     let advanced = Condvar::new();
     std::thread::scope(|scope| {
+        // The calling thread's own jobs may panic too: the workers must not
+        // be left waiting for a window that will never move.
+        let _guard = StopOnPanic {
+            stop: &stop,
+            advanced: &advanced,
+        };
         let (sender, receiver) = mpsc::channel::<(usize, T)>();
-        for _ in 0..jobs.max(1).min(count) {
+        for _ in 1..jobs.min(count) {
             let sender = sender.clone();
             let (next, stop, consumed, advanced, work) =
                 (&next, &stop, &consumed, &advanced, &work);
@@ -597,20 +610,46 @@ pub fn run_ordered<T, W, C, K>(
             });
         }
         drop(sender);
-        let mut pending: BTreeMap<usize, T> = BTreeMap::new();
-        let mut expected = 0;
-        'receive: while expected < count {
+        let mut order = InOrder {
+            pending: BTreeMap::new(),
+            expected: 0,
+        };
+        // Hands `result` to `consume` with every result that it lets
+        // follow in order, and lets the workers' window move on.
+        let mut deliver = |order: &mut InOrder<T>, index: usize, result: T| -> Flow {
+            order.pending.insert(index, result);
+            while let Some(result) = order.pending.remove(&order.expected) {
+                let flow = consume(order.expected, result);
+                order.expected += 1;
+                *consumed.lock().unwrap_or_else(PoisonError::into_inner) = order.expected;
+                advanced.notify_all();
+                if flow == Flow::Stop {
+                    return Flow::Stop;
+                }
+            }
+            Flow::Continue
+        };
+        'run: while order.expected < count {
+            while let Ok((index, result)) = receiver.try_recv() {
+                if deliver(&mut order, index, result) == Flow::Stop {
+                    break 'run;
+                }
+            }
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            if let Some(index) = claim(&next, count, order.expected + window) {
+                let result = work(index);
+                tick();
+                if deliver(&mut order, index, result) == Flow::Stop {
+                    break;
+                }
+                continue;
+            }
             match receiver.recv_timeout(Duration::from_millis(100)) {
                 Ok((index, result)) => {
-                    pending.insert(index, result);
-                    while let Some(result) = pending.remove(&expected) {
-                        let flow = consume(expected, result);
-                        expected += 1;
-                        *consumed.lock().unwrap_or_else(PoisonError::into_inner) = expected;
-                        advanced.notify_all();
-                        if flow == Flow::Stop {
-                            break 'receive;
-                        }
+                    if deliver(&mut order, index, result) == Flow::Stop {
+                        break;
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {
@@ -625,9 +664,25 @@ pub fn run_ordered<T, W, C, K>(
         stop.store(true, Ordering::SeqCst);
         drop(consumed.lock().unwrap_or_else(PoisonError::into_inner));
         advanced.notify_all();
-        drop(pending);
+        drop(order);
         drop(receiver);
     });
+}
+
+/// Results of [`run_ordered`] finished out of order, and the index of the
+/// next one to consume.
+struct InOrder<T> {
+    pending: BTreeMap<usize, T>,
+    expected: usize,
+}
+
+/// Takes the next job index for the calling thread, if there is one left
+/// and it is below `limit` (the end of the window).
+fn claim(next: &AtomicUsize, count: usize, limit: usize) -> Option<usize> {
+    next.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |index| {
+        (index < count && index < limit).then_some(index + 1)
+    })
+    .ok()
 }
 
 /// Wakes everyone if a job panics, so that no thread waits forever for a
@@ -1491,6 +1546,56 @@ mod tests {
         assert_eq!(seen, vec![0, 1, 2, 3, 4, 5]);
         // The window bounds how far the workers ran ahead.
         assert!(started.load(Ordering::SeqCst) <= 6 + 8 + 4);
+    }
+
+    #[test]
+    fn the_calling_thread_converts_too() {
+        let caller = std::thread::current().id();
+        let on_caller = AtomicUsize::new(0);
+        let mut seen = 0;
+        run_ordered(
+            200,
+            2,
+            4,
+            |i| {
+                if std::thread::current().id() == caller {
+                    on_caller.fetch_add(1, Ordering::SeqCst);
+                }
+                std::thread::sleep(Duration::from_micros(200));
+                i
+            },
+            |i, value| {
+                assert_eq!((i, value), (seen, seen));
+                seen += 1;
+                Flow::Continue
+            },
+            || {},
+        );
+        assert_eq!(seen, 200);
+        let on_caller = on_caller.load(Ordering::SeqCst);
+        assert!(on_caller > 0, "no job ran on the calling thread");
+    }
+
+    #[test]
+    fn a_panicking_job_is_raised_not_waited_for() {
+        // Whichever thread takes index 3, the panic must reach the caller
+        // instead of leaving the other threads waiting for the window.
+        for jobs in [2, 3] {
+            let outcome = std::panic::catch_unwind(|| {
+                run_ordered(
+                    100,
+                    jobs,
+                    2,
+                    |i| {
+                        assert!(i != 3, "job 3 fails");
+                        i
+                    },
+                    |_, _| Flow::Continue,
+                    || {},
+                );
+            });
+            assert!(outcome.is_err());
+        }
     }
 
     #[test]
