@@ -32,6 +32,7 @@ use walkdir::WalkDir;
 
 use crate::cli::{EXIT_FAILED, EXIT_OK, escape_for_terminal};
 use crate::error::Error;
+use crate::input_bytes::{self, InputBytes, Mapping};
 use crate::model::{Article, Source};
 use crate::pipeline::{self, ConvertOptions};
 use crate::readers::InputFormat;
@@ -62,23 +63,30 @@ impl Input {
         Input::File { path, base }
     }
 
-    /// Reads the whole input, refusing more than `limit` bytes.
+    /// Reads the whole input, refusing more than `limit` bytes; a large
+    /// file is mapped instead when `mapping` allows
+    /// ([`crate::input_bytes`]).
     ///
     /// # Errors
     ///
     /// [`Error::Io`] when it cannot be read (or is a folder),
     /// [`Error::TooLarge`] past the limit.
-    pub fn read(&self, limit: u64) -> Result<Vec<u8>, Error> {
-        let mut bytes = Vec::new();
+    pub fn read(&self, limit: u64, mapping: Mapping) -> Result<InputBytes, Error> {
         match self {
             Input::Stdin => {
+                let mut bytes = Vec::new();
                 io::stdin()
                     .lock()
                     .take(limit.saturating_add(1))
                     .read_to_end(&mut bytes)?;
+                if bytes.len() as u64 > limit {
+                    return Err(Error::TooLarge { limit });
+                }
+                Ok(InputBytes::Read(bytes))
             }
             Input::File { path, .. } => {
-                let metadata = fs::metadata(path)?;
+                let file = fs::File::open(path)?;
+                let metadata = file.metadata()?;
                 if metadata.is_dir() {
                     return Err(Error::Io(io::Error::new(
                         io::ErrorKind::IsADirectory,
@@ -88,18 +96,15 @@ impl Input {
                 if metadata.len() > limit {
                     return Err(Error::TooLarge { limit });
                 }
-                // One allocation of the right size (the file may still grow),
-                // in huge pages when it is large.
-                bytes = crate::memory::large_vec(usize::try_from(metadata.len()).unwrap_or(0) + 1);
-                fs::File::open(path)?
-                    .take(limit.saturating_add(1))
-                    .read_to_end(&mut bytes)?;
+                // Pipes and devices have no size to map.
+                let mapping = if metadata.is_file() {
+                    mapping
+                } else {
+                    Mapping::Never
+                };
+                input_bytes::of_file(file, metadata.len(), limit, mapping)
             }
         }
-        if bytes.len() as u64 > limit {
-            return Err(Error::TooLarge { limit });
-        }
-        Ok(bytes)
     }
 
     /// The path recorded in `source.path` (`None` for standard input).
@@ -877,6 +882,8 @@ pub struct BatchOptions {
     pub quiet: bool,
     /// Write per-input outcomes as JSON Lines to this file.
     pub report: Option<PathBuf>,
+    /// Whether large files are mapped rather than read (`--no-mmap`).
+    pub mapping: Mapping,
 }
 
 /// What happened to one input.
@@ -1159,12 +1166,19 @@ impl ReadInput {
 }
 
 /// One input's articles: one for most formats, several for JSON Lines.
-fn convert_one(input: &Input, options: &ConvertOptions) -> Result<ReadInput, Error> {
-    let bytes = input.read(options.max_input_size)?;
+fn convert_one(
+    input: &Input,
+    options: &ConvertOptions,
+    mapping: Mapping,
+) -> Result<ReadInput, Error> {
+    let bytes = input.read(options.max_input_size, mapping)?;
     let path = input.source_path();
     let format = options.format.resolve(&bytes, path.as_deref());
     let size = bytes.len() as u64;
-    let articles = pipeline::convert_all_owned(bytes, path.as_deref(), options)?;
+    let articles = match bytes {
+        InputBytes::Read(bytes) => pipeline::convert_all_owned(bytes, path.as_deref(), options)?,
+        InputBytes::Mapped(map) => pipeline::convert_all(&map, path.as_deref(), options)?,
+    };
     let source = articles
         .first()
         .map(|article| article.source.clone())
@@ -1312,7 +1326,7 @@ fn stream<W: Write>(
         inputs.len(),
         jobs,
         jobs * 4,
-        |index| convert_one(&inputs[index], &options.convert),
+        |index| convert_one(&inputs[index], &options.convert, options.mapping),
         |index, result| {
             let mut tally = console.borrow_mut();
             let input = &inputs[index];
@@ -1440,7 +1454,7 @@ fn to_dir(inputs: &[Input], outputs: &[PathBuf], tally: &mut Tally<'_>) -> End {
             if options.skip_existing && is_up_to_date(input, output) {
                 return Ok(Written::Skipped);
             }
-            let mut read = convert_one(input, &options.convert)?;
+            let mut read = convert_one(input, &options.convert, options.mapping)?;
             let mut file = AtomicFile::create(output).map_err(Error::Write)?;
             crate::writers::write_all(
                 &read.articles,

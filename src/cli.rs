@@ -18,6 +18,7 @@ use crate::batch::{
 use crate::decode::{self, DecodeOptions};
 use crate::detect_report;
 use crate::envelope::{self, MapOptions};
+use crate::input_bytes::Mapping;
 use crate::pipeline::{ConvertOptions, DEFAULT_MAX_INPUT_SIZE};
 use crate::readers::InputFormat;
 use crate::writers::{CsvRows, OutputFormat, WriteOptions};
@@ -246,6 +247,13 @@ pub struct Cli {
     #[arg(long = "max-input-size", value_name = "BYTES", default_value_t = DEFAULT_MAX_INPUT_SIZE)]
     pub max_input_size: u64,
 
+    /// Read every input file into memory instead of mapping the large ones
+    /// (4 MiB and more). Mapping is faster, but a mapped file that another
+    /// process truncates during the run kills artconv with SIGBUS; use this
+    /// for inputs that may be cut short while artconv reads them.
+    #[arg(long = "no-mmap")]
+    pub no_mmap: bool,
+
     /// Print no warnings (errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,
@@ -392,6 +400,7 @@ impl Run {
                     summary,
                     quiet: self.cli.quiet,
                     report: self.cli.report.clone(),
+                    mapping: self.mapping(),
                 };
                 batch::run(
                     &found.inputs,
@@ -410,6 +419,15 @@ impl Run {
 
     /// `--detect`: one report per input, in input order. An input that
     /// cannot be read or is not text is reported on stderr and sets exit 1.
+    /// Whether large input files are mapped (`--no-mmap` says no).
+    fn mapping(&self) -> Mapping {
+        if self.cli.no_mmap {
+            Mapping::Never
+        } else {
+            Mapping::Large
+        }
+    }
+
     fn detect(&self, inputs: &[Input], problems: &[(String, String)]) -> i32 {
         for (path, problem) in problems {
             eprintln!("artconv: {path}: {}", escape_for_terminal(problem));
@@ -432,7 +450,7 @@ impl Run {
             |index| {
                 let input = &inputs[index];
                 input
-                    .read(self.convert.max_input_size)
+                    .read(self.convert.max_input_size, self.mapping())
                     .map(|bytes| {
                         detect_report::report(input.source_path().as_deref(), &bytes, &self.convert)
                     })

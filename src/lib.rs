@@ -29,6 +29,7 @@ pub mod decode;
 pub mod detect_report;
 pub mod envelope;
 pub mod error;
+pub mod input_bytes;
 pub mod lang;
 mod memory;
 pub mod model;

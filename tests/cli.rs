@@ -300,3 +300,50 @@ fn csv_safe_defuses_formula_cells_and_is_off_by_default() {
         }
     }
 }
+
+/// Files of 4 MiB and more are mapped instead of read; the articles must
+/// not tell the difference, whatever the encoding, and `--no-mmap` and the
+/// size limit must still work.
+#[test]
+fn a_large_file_converts_the_same_mapped_or_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = std::fs::read_to_string(SEED).unwrap();
+    let copies = 5 * 1024 * 1024 / seed.len() + 1;
+    let utf8 = dir.path().join("large-utf8.txt");
+    let text = seed.repeat(copies);
+    std::fs::write(&utf8, &text).unwrap();
+    // One byte a letter instead of two: twice the copies for the same size.
+    let twice = text.repeat(2);
+    let (legacy_bytes, _, _) = encoding_rs::WINDOWS_1256.encode(&twice);
+    let legacy = dir.path().join("large-1256.txt");
+    std::fs::write(&legacy, &legacy_bytes).unwrap();
+    for input in [&utf8, &legacy] {
+        let convert = |flags: &[&str]| {
+            let assert = artconv().args(flags).arg(input).assert().success();
+            assert.get_output().stdout.clone()
+        };
+        let mapped = convert(&["-q", "-t", "jsonl"]);
+        let read = convert(&["-q", "--no-mmap", "-t", "jsonl"]);
+        assert!(mapped.len() > 5 * 1024 * 1024, "{}", input.display());
+        assert!(mapped == read, "{} differs", input.display());
+        let detected = artconv().args(["--detect"]).arg(input).assert().success();
+        let line = String::from_utf8(detected.get_output().stdout.clone()).unwrap();
+        let expected = if input == &utf8 {
+            "UTF-8"
+        } else {
+            "windows-1256"
+        };
+        assert_eq!(line.split('\t').nth(1), Some(expected), "{line}");
+        for flags in [&["-q"][..], &["-q", "--no-mmap"][..]] {
+            artconv()
+                .args(flags)
+                .args(["--max-input-size", "4194304"])
+                .arg(input)
+                .assert()
+                .code(1)
+                .stdout("")
+                .stderr(predicate::str::contains(input.to_str().unwrap()))
+                .stderr(predicate::str::contains("larger than"));
+        }
+    }
+}
