@@ -36,6 +36,7 @@ pub mod model;
 mod parallel;
 pub mod pipeline;
 pub mod readers;
+mod word_simd;
 pub mod writers;
 
 pub use error::{Error, Result};
