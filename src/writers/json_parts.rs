@@ -306,6 +306,12 @@ pub(super) fn push_string(out: &mut Vec<u8>, text: &str) {
     let mut done = 0;
     let mut at = 0;
     while at < bytes.len() {
+        // Most text needs no escape at all: 32 bytes at a time with AVX2,
+        // then 8 at a time.
+        at = wide::skip_plain(bytes, at);
+        if at == bytes.len() {
+            break;
+        }
         if let Some(word) = bytes.get(at..at + 8) {
             let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
             let candidates = escape_candidates(word);
@@ -354,6 +360,56 @@ fn escape_candidates(word: u64) -> u64 {
     // 0xC2 and 0xE2 differ only in the bit 0x20.
     let separators = zero_bytes((word | (ONES * 0x20)) ^ (ONES * 0xE2));
     controls | quotes | backslashes | separators
+}
+
+/// The 32-byte version of [`escape_candidates`].
+mod wide {
+    /// The first position from `at` where a 32-byte block holds an escape
+    /// candidate, or where fewer than 32 bytes are left; `at` itself on a
+    /// CPU without AVX2.
+    #[inline]
+    pub(super) fn skip_plain(bytes: &[u8], at: usize) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::sync::OnceLock;
+            static AVX2: OnceLock<bool> = OnceLock::new();
+            if bytes.len() - at >= 32 && *AVX2.get_or_init(|| is_x86_feature_detected!("avx2")) {
+                // SAFETY: AVX2 is present, as just checked.
+                return unsafe { skip_plain_avx2(bytes, at) };
+            }
+        }
+        at
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn skip_plain_avx2(bytes: &[u8], mut at: usize) -> usize {
+        use std::arch::x86_64::*;
+        let last_control = _mm256_set1_epi8(0x1F);
+        let quote = _mm256_set1_epi8(b'"' as i8);
+        let backslash = _mm256_set1_epi8(b'\\' as i8);
+        let bit_0x20 = _mm256_set1_epi8(0x20);
+        let separator_lead = _mm256_set1_epi8(0xE2_u8 as i8);
+        while bytes.len() - at >= 32 {
+            // SAFETY: 32 bytes from `at` lie inside `bytes`.
+            let block = unsafe { _mm256_loadu_si256(bytes.as_ptr().add(at).cast()) };
+            let controls = _mm256_cmpeq_epi8(_mm256_max_epu8(block, last_control), last_control);
+            let quotes = _mm256_cmpeq_epi8(block, quote);
+            let backslashes = _mm256_cmpeq_epi8(block, backslash);
+            // 0xC2 and 0xE2 differ only in the bit 0x20.
+            let separators = _mm256_cmpeq_epi8(_mm256_or_si256(block, bit_0x20), separator_lead);
+            let any = _mm256_or_si256(
+                _mm256_or_si256(controls, quotes),
+                _mm256_or_si256(backslashes, separators),
+            );
+            let mask = _mm256_movemask_epi8(any) as u32;
+            if mask != 0 {
+                return at + mask.trailing_zeros() as usize;
+            }
+            at += 32;
+        }
+        at
+    }
 }
 
 /// What replaces a character in a JSON string.
@@ -486,6 +542,51 @@ mod tests {
         for byte in 0x20..=0xffu8 {
             if ![b'"', b'\\', 0xc2, 0xe2].contains(&byte) {
                 assert_eq!(escape_candidates(u64::from(byte) * ONES), 0, "{byte:#x}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_strings_escape_what_serde_json_escapes_wherever_it_falls() {
+        let specials = [
+            "\u{0}", "\u{1f}", "\n", "\"", "\\", "\u{2028}", "\u{2029}", "\u{85}", "\u{a0}", "“",
+            "\u{7f}",
+        ];
+        for special in specials {
+            for position in 0..80 {
+                for filler in ["abcdefgh", "كتاب"] {
+                    let mut text = filler.repeat(20);
+                    let at = text.floor_char_boundary(position);
+                    text.insert_str(at, special);
+                    assert_eq!(written(&text), serde_string(&text), "{special:?} at {at}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_wide_scan_stops_at_the_first_candidate_of_a_block() {
+        let candidate = |b: u8| b < 0x20 || [b'"', b'\\', 0xc2, 0xe2].contains(&b);
+        let chars = (0..0x80u8)
+            .map(char::from)
+            .chain(['\u{85}', '\u{a0}', '\u{2028}', '“', 'ك', 'é', '😀']);
+        for c in chars {
+            for position in 0..64 {
+                let mut text = "x".repeat(70);
+                text.insert(position, c);
+                let bytes = text.as_bytes();
+                let stop = wide::skip_plain(bytes, 0);
+                let first = bytes
+                    .iter()
+                    .position(|&b| candidate(b))
+                    .unwrap_or(bytes.len());
+                // Never past a candidate; short of one only where fewer
+                // than 32 bytes are left, or without AVX2 (0).
+                assert!(stop <= first, "{c:?} at {position}");
+                assert!(
+                    stop == first || stop == 0 || bytes.len() - stop < 32,
+                    "{c:?} at {position}: {stop} for {first}"
+                );
             }
         }
     }
