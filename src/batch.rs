@@ -1177,7 +1177,7 @@ fn convert_one(
     let size = bytes.len() as u64;
     let articles = match bytes {
         InputBytes::Read(bytes) => pipeline::convert_all_owned(bytes, path.as_deref(), options)?,
-        InputBytes::Mapped(map) => pipeline::convert_all(&map, path.as_deref(), options)?,
+        InputBytes::Mapped(map) => pipeline::convert_all_held(map, path.as_deref(), options)?,
     };
     let source = articles
         .first()

@@ -89,6 +89,31 @@ pub fn convert_all_owned(
     read(decoded, path, format, format_source, options)
 }
 
+/// [`convert_all`] for bytes held by an owner the caller no longer needs,
+/// such as a mapped file: UTF-8 input is read in place, and input in any
+/// other encoding is let go as soon as it is decoded, so that a large
+/// legacy file does not stay in memory beside its decoded text while it
+/// is read. The articles are the same as [`convert_all`]'s.
+///
+/// # Errors
+///
+/// As [`convert_all`].
+pub fn convert_all_held<B: std::ops::Deref<Target = [u8]>>(
+    bytes: B,
+    path: Option<&str>,
+    options: &ConvertOptions,
+) -> Result<Vec<Article>> {
+    let (format, format_source, decode_options) = prepare(&bytes, path, options)?;
+    let decoded = decode::decode(&bytes, &decode_options)?;
+    if matches!(decoded.text, std::borrow::Cow::Borrowed(_)) {
+        return read(decoded, path, format, format_source, options);
+    }
+    // The text is a new string already: owning it copies nothing.
+    let decoded = decoded.into_owned();
+    drop(bytes);
+    read(decoded, path, format, format_source, options)
+}
+
 /// [`convert`] for bytes the caller no longer needs (see
 /// [`convert_all_owned`]).
 ///
@@ -303,4 +328,26 @@ fn sample_text(article: &Article) -> String {
         }
     }
     sample
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn held_bytes_convert_as_borrowed_ones_in_any_encoding() {
+        let text = "عنوان قصير\n\nشهدت العاصمة المصرية القاهرة اجتماعًا رفيع المستوى.\n";
+        let (legacy, _, _) = encoding_rs::WINDOWS_1256.encode(text);
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let options = ConvertOptions::default();
+        for bytes in [text.as_bytes().to_vec(), legacy.into_owned(), utf16] {
+            let borrowed = convert_all(&bytes, Some("a.txt"), &options).unwrap();
+            let held = convert_all_held(bytes.clone(), Some("a.txt"), &options).unwrap();
+            assert_eq!(held, borrowed);
+            assert_eq!(held[0].sections[0].blocks.len(), 1);
+        }
+    }
 }
