@@ -400,9 +400,9 @@ fn count_texts(texts: &[&String]) -> TextCounts {
 /// [`TextCounts`] of `text`.
 ///
 /// This runs over every character of every article. ASCII and Arabic go
-/// through [`crate::word_simd`], 32 bytes at a time, where the CPU has
-/// AVX2; the rest through [`Counter::one_at_a_time`], which decodes the
-/// UTF-8 bytes itself (the text is valid UTF-8) and updates the counts
+/// through the fast path of `src/word_simd.rs`, 32 bytes at a time, where
+/// the CPU has AVX2; the rest through a loop over characters, which
+/// decodes the UTF-8 bytes itself (the text is valid UTF-8) and updates the counts
 /// with arithmetic rather than a `match` on the class: in Arabic or
 /// Russian, spaces and letters alternate every few characters, and a
 /// branch per class mispredicted at every word boundary (this took the
