@@ -586,6 +586,31 @@ pub fn is_cjk(c: char) -> bool {
         | '\u{20000}'..='\u{2FA1F}')
 }
 
+/// The reference for the counting tests here and in `word_simd`: one
+/// character at a time, with the rules as written.
+#[cfg(test)]
+pub(crate) fn counted_by_chars(text: &str) -> TextCounts {
+    let (mut words, mut in_word) = (0, false);
+    for c in text.chars() {
+        match WordClass::of(c) {
+            WordClass::Cjk => {
+                words += 1;
+                in_word = false;
+            }
+            WordClass::Alphanumeric => {
+                words += u64::from(!in_word);
+                in_word = true;
+            }
+            WordClass::Joiner => {}
+            WordClass::Other => in_word = false,
+        }
+    }
+    TextCounts {
+        words,
+        characters: text.chars().count() as u64,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -607,29 +632,6 @@ mod tests {
             let expected = WordClass::of(c);
             assert_eq!(word_class(c as u32), expected, "{c:?}");
             assert_eq!(word_class(c as u32), expected, "{c:?} again");
-        }
-    }
-
-    /// The reference: one character at a time, with the rules as written.
-    fn counted_by_chars(text: &str) -> TextCounts {
-        let (mut words, mut in_word) = (0, false);
-        for c in text.chars() {
-            match WordClass::of(c) {
-                WordClass::Cjk => {
-                    words += 1;
-                    in_word = false;
-                }
-                WordClass::Alphanumeric => {
-                    words += u64::from(!in_word);
-                    in_word = true;
-                }
-                WordClass::Joiner => {}
-                WordClass::Other => in_word = false,
-            }
-        }
-        TextCounts {
-            words,
-            characters: text.chars().count() as u64,
         }
     }
 

@@ -434,22 +434,8 @@ mod tests {
 
     /// The rules, one character at a time.
     fn reference(text: &str) -> (u64, u64) {
-        let (mut words, mut open) = (0, false);
-        for c in text.chars() {
-            match WordClass::of(c) {
-                WordClass::Cjk => {
-                    words += 1;
-                    open = false;
-                }
-                WordClass::Alphanumeric => {
-                    words += u64::from(!open);
-                    open = true;
-                }
-                WordClass::Joiner => {}
-                WordClass::Other => open = false,
-            }
-        }
-        (words, text.chars().count() as u64)
+        let counts = crate::model::counted_by_chars(text);
+        (counts.words, counts.characters)
     }
 
     fn counted(text: &str) -> (u64, u64) {
