@@ -371,9 +371,8 @@ mod wide {
     pub(super) fn skip_plain(bytes: &[u8], at: usize) -> usize {
         #[cfg(target_arch = "x86_64")]
         {
-            use std::sync::OnceLock;
-            static AVX2: OnceLock<bool> = OnceLock::new();
-            if bytes.len() - at >= 32 && *AVX2.get_or_init(|| is_x86_feature_detected!("avx2")) {
+            // The standard library remembers the answer after the first call.
+            if bytes.len() - at >= 32 && is_x86_feature_detected!("avx2") {
                 // SAFETY: AVX2 is present, as just checked.
                 return unsafe { skip_plain_avx2(bytes, at) };
             }
