@@ -73,17 +73,7 @@ impl Input {
     /// [`Error::TooLarge`] past the limit.
     pub fn read(&self, limit: u64, mapping: Mapping) -> Result<InputBytes, Error> {
         match self {
-            Input::Stdin => {
-                let mut bytes = Vec::new();
-                io::stdin()
-                    .lock()
-                    .take(limit.saturating_add(1))
-                    .read_to_end(&mut bytes)?;
-                if bytes.len() as u64 > limit {
-                    return Err(Error::TooLarge { limit });
-                }
-                Ok(InputBytes::Read(bytes))
-            }
+            Input::Stdin => input_bytes::read_all(&mut io::stdin().lock(), Vec::new(), limit),
             Input::File { path, .. } => {
                 let file = fs::File::open(path)?;
                 let metadata = file.metadata()?;
@@ -1175,10 +1165,9 @@ fn convert_one(
     let path = input.source_path();
     let format = options.format.resolve(&bytes, path.as_deref());
     let size = bytes.len() as u64;
-    let articles = match bytes {
-        InputBytes::Read(bytes) => pipeline::convert_all_owned(bytes, path.as_deref(), options)?,
-        InputBytes::Mapped(map) => pipeline::convert_all_held(map, path.as_deref(), options)?,
-    };
+    // Read or mapped, the bytes are let go once decoded unless the text is
+    // read in place.
+    let articles = pipeline::convert_all_held(bytes, path.as_deref(), options)?;
     let source = articles
         .first()
         .map(|article| article.source.clone())

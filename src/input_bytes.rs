@@ -82,8 +82,22 @@ pub fn of_file(
     }
     // One allocation of the right size (the file may still grow), in huge
     // pages when it is large.
-    let mut bytes = crate::memory::large_vec(usize::try_from(len).unwrap_or(0) + 1);
-    file.by_ref()
+    let room = usize::try_from(len).unwrap_or(0) + 1;
+    read_all(&mut file, crate::memory::large_vec(room), limit)
+}
+
+/// Everything `reader` holds, appended to `bytes`, refusing more than
+/// `limit` bytes: standard input, pipes, and files not mapped.
+///
+/// # Errors
+///
+/// [`Error::Io`] when reading fails; [`Error::TooLarge`] past the limit.
+pub fn read_all(
+    reader: &mut dyn Read,
+    mut bytes: Vec<u8>,
+    limit: u64,
+) -> Result<InputBytes, Error> {
+    reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {

@@ -84,9 +84,7 @@ pub fn convert_all_owned(
     path: Option<&str>,
     options: &ConvertOptions,
 ) -> Result<Vec<Article>> {
-    let (format, format_source, decode_options) = prepare(&bytes, path, options)?;
-    let decoded = decode::decode_owned(bytes, &decode_options)?;
-    read(decoded, path, format, format_source, options)
+    convert_all_held(bytes, path, options)
 }
 
 /// [`convert_all`] for bytes held by an owner the caller no longer needs,
