@@ -19,6 +19,7 @@ pub mod detect;
 pub mod html_prescan;
 mod letters;
 mod offsets;
+mod scan;
 
 use encoding_rs::{DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
 use std::borrow::Cow;
@@ -190,6 +191,9 @@ struct Decision {
     confidence: f64,
     /// The bytes were found to be valid UTF-8 while deciding.
     utf8_checked: bool,
+    /// The bytes were found to hold no CR while deciding (so UTF-8 text
+    /// read from them in place has none either).
+    cr_free: bool,
     /// The document's own declaration, when detection overruled it.
     overruled: Option<&'static Encoding>,
 }
@@ -207,6 +211,7 @@ fn decision(
         source,
         confidence,
         utf8_checked: false,
+        cr_free: false,
         overruled: None,
     }
 }
@@ -221,27 +226,32 @@ fn decide(bytes: &[u8], options: &DecodeOptions) -> Result<Decision> {
         }
         return Ok(decision(encoding, 0, EncodingSource::Forced, 1.0));
     }
-    // Several rules ask whether the input is UTF-8; on a large input the
-    // answer is a pass over every byte, taken once.
-    let utf8 = std::cell::OnceCell::new();
-    let valid_utf8 = || *utf8.get_or_init(|| is_utf8(bytes));
+    // Several rules ask whether the input is UTF-8, and whether it holds
+    // NUL bytes; on a large input the answers are one pass over every
+    // byte, taken once and only when asked for.
+    let scanned = std::cell::OnceCell::new();
+    let scan = || *scanned.get_or_init(|| scan::scan(bytes));
+    let valid_utf8 = || scan().utf8;
     if let Some((encoding, confidence)) = detect::utf16_without_bom_given(bytes, valid_utf8) {
         return Ok(decision(encoding, 0, EncodingSource::Detected, confidence));
     }
-    refuse_binary(bytes)?;
-    if let Some(encoding) = options.declared
+    refuse_binary_given(bytes, scan().nul)?;
+    let cr_free = !scan().cr;
+    let decided = if let Some(encoding) = options.declared
         && declaration_fits(encoding, valid_utf8)
     {
-        return Ok(Decision {
+        Decision {
             utf8_checked: encoding == UTF_8,
             ..decision(encoding, 0, EncodingSource::Declared, 1.0)
-        });
-    }
-    let mut detected = detected_encoding(bytes, valid_utf8);
-    detected.overruled = options
-        .declared
-        .filter(|declared| *declared != detected.encoding);
-    Ok(detected)
+        }
+    } else {
+        let mut detected = detected_encoding(bytes, valid_utf8);
+        detected.overruled = options
+            .declared
+            .filter(|declared| *declared != detected.encoding);
+        detected
+    };
+    Ok(Decision { cr_free, ..decided })
 }
 
 /// Rule 4: detection, for input that nothing stronger decided.
@@ -281,10 +291,15 @@ fn is_utf16(encoding: &'static Encoding) -> bool {
 /// Refuses known binary formats and bytes that cannot be text in any
 /// ASCII-compatible encoding.
 fn refuse_binary(bytes: &[u8]) -> Result<()> {
+    refuse_binary_given(bytes, memchr::memchr(0, bytes).is_some())
+}
+
+/// [`refuse_binary`] when whether `bytes` hold a NUL is known already.
+fn refuse_binary_given(bytes: &[u8], has_nul: bool) -> Result<()> {
     if let Some(kind) = detect::binary_signature(bytes) {
         return Err(Error::Binary(kind.to_string()));
     }
-    if memchr::memchr(0, bytes).is_some() {
+    if has_nul {
         return Err(Error::Binary(
             "it contains NUL bytes and is not UTF-16 (use --encoding UTF-16LE or UTF-16BE if it is)".into(),
         ));
@@ -324,7 +339,13 @@ fn finish_text<'a>(
             encoding.name()
         )));
     }
-    let newline = newline_style(&text);
+    // Text read in place from bytes known to hold no CR needs no search
+    // for one.
+    let newline = if decision.utf8_checked && decision.cr_free && decision.bom_len == 0 {
+        newline_style_without_cr(&text)
+    } else {
+        newline_style(&text)
+    };
     Ok(Decoded {
         report: EncodingReport {
             encoding,
@@ -692,17 +713,22 @@ fn decode_bytewise(
     Ok((text, pieces.finish(), replaced))
 }
 
+/// [`newline_style`] of a text known to hold no CR.
+fn newline_style_without_cr(text: &str) -> Newline {
+    if memchr::memchr(b'\n', text.as_bytes()).is_some() {
+        Newline::Lf
+    } else {
+        Newline::None
+    }
+}
+
 /// Classifies the line endings of `text`.
 pub fn newline_style(text: &str) -> Newline {
     let bytes = text.as_bytes();
     // Most text has no CR at all: one search that finds nothing, instead
     // of a stop at every line break.
     if memchr::memchr(b'\r', bytes).is_none() {
-        return if memchr::memchr(b'\n', bytes).is_some() {
-            Newline::Lf
-        } else {
-            Newline::None
-        };
+        return newline_style_without_cr(text);
     }
     let (mut lf, mut crlf, mut cr) = (false, false, false);
     for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
