@@ -34,6 +34,26 @@ pub(crate) fn advance(bytes: &[u8], at: usize, counter: &mut Counter) -> usize {
     at
 }
 
+/// The characters of `text`, as `text.chars().count()` counts them: every
+/// byte but a continuation byte starts one. With AVX2 the bytes are tested
+/// 32 at a time, several times faster than the standard library's eight;
+/// the text reader counts every unit this way (a twentieth of the
+/// instructions of converting a large text).
+#[inline]
+pub(crate) fn count_chars(text: &str) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if text.len() >= 64
+            && is_x86_feature_detected!("avx2")
+            && is_x86_feature_detected!("popcnt")
+        {
+            // SAFETY: the CPU has AVX2 and POPCNT.
+            return unsafe { avx2::count_chars(text.as_bytes()) };
+        }
+    }
+    text.chars().count()
+}
+
 /// Whether this machine counts with [`advance`], for the tests.
 #[cfg(test)]
 pub(crate) fn available() -> bool {
@@ -135,6 +155,23 @@ mod avx2 {
 
     use super::{BlockMasks, class_sets};
     use crate::model::Counter;
+
+    /// [`super::count_chars`] of `bytes`, a whole UTF-8 text.
+    #[target_feature(enable = "avx2,popcnt")]
+    pub(super) fn count_chars(bytes: &[u8]) -> usize {
+        // A continuation byte is 0x80 to 0xBF: below -64 as a signed byte.
+        let below = _mm256_set1_epi8(-65);
+        let mut blocks = bytes.chunks_exact(32);
+        let mut count = 0;
+        for block in &mut blocks {
+            // SAFETY: `block` is 32 bytes, read unaligned.
+            let values = unsafe { _mm256_loadu_si256(block.as_ptr().cast()) };
+            let starts = _mm256_movemask_epi8(_mm256_cmpgt_epi8(values, below)) as u32;
+            count += starts.count_ones() as usize;
+        }
+        let rest = blocks.remainder();
+        count + rest.iter().filter(|&&b| (b as i8) >= -64).count()
+    }
 
     /// Characters the fast path could not take make the one-character loop
     /// run for at least this many bytes before the next try, doubling up
@@ -448,6 +485,19 @@ mod tests {
             }
         }
         (counter.words, counter.characters)
+    }
+
+    #[test]
+    fn characters_are_counted_as_the_standard_library_counts_them() {
+        let pieces = ["a", "س", "€", "𝄞", " ", "\u{FEFF}", "é"];
+        let mut text = String::new();
+        let mut seed = 7u32;
+        while text.len() < 1000 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            text.push_str(pieces[(seed >> 16) as usize % pieces.len()]);
+            // Every prefix, so that each length and each tail is tried.
+            assert_eq!(count_chars(&text), text.chars().count(), "{text:?}");
+        }
     }
 
     #[test]

@@ -132,16 +132,7 @@ fn split_lines(text: &str, range: std::ops::Range<usize>) -> Vec<Line> {
     let bytes = &text.as_bytes()[..range.end];
     let mut lines = Vec::with_capacity((range.end - range.start) / 64 + 1);
     let mut start = range.start;
-    let mut push = |start: usize, end: usize| {
-        let raw = &text[start..end];
-        let trimmed_start = raw.len() - raw.trim_start_matches(is_blank_char).len();
-        let trimmed = raw.trim_matches(is_blank_char);
-        let begin = start + trimmed_start;
-        lines.push(Line {
-            start: begin,
-            end: begin + trimmed.len(),
-        });
-    };
+    let mut push = |start: usize, end: usize| lines.push(trimmed_line(text, start, end));
     let mut iter = memchr::memchr2_iter(b'\n', b'\r', &bytes[range.start..])
         .map(|at| range.start + at)
         .peekable();
@@ -157,6 +148,38 @@ fn split_lines(text: &str, range: std::ops::Range<usize>) -> Vec<Line> {
         push(start, bytes.len());
     }
     lines
+}
+
+/// The line `text[start..end]` without the blank characters at its ends.
+/// Most lines have none, which the first and the last byte tell.
+fn trimmed_line(text: &str, start: usize, end: usize) -> Line {
+    let raw = &text[start..end];
+    let bytes = raw.as_bytes();
+    let leading = match bytes.first() {
+        Some(&b) if may_begin_blank(b) => raw.len() - raw.trim_start_matches(is_blank_char).len(),
+        _ => 0,
+    };
+    let rest = &raw[leading..];
+    let kept = match rest.as_bytes().last() {
+        Some(&b) if may_end_blank(b) => rest.trim_end_matches(is_blank_char).len(),
+        _ => rest.len(),
+    };
+    Line {
+        start: start + leading,
+        end: start + leading + kept,
+    }
+}
+
+/// Whether a character whose UTF-8 begins with `b` can be one that
+/// [`is_blank_char`] accepts (a test holds this to every character).
+fn may_begin_blank(b: u8) -> bool {
+    b <= b' ' || matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF)
+}
+
+/// Whether a character whose UTF-8 ends with `b` can be one that
+/// [`is_blank_char`] accepts (a test holds this to every character).
+fn may_end_blank(b: u8) -> bool {
+    b <= b' ' || matches!(b, 0x80..=0x8F | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF | 0xBF)
 }
 
 /// White space and the invisible characters that make a line look blank.
@@ -224,7 +247,7 @@ struct Shape {
 
 impl Shape {
     fn of(text: &str) -> Shape {
-        let chars = text.chars().count();
+        let chars = crate::word_simd::count_chars(text);
         Shape {
             chars,
             words: (chars <= TITLE_MAX_CHARS).then(|| count_words(text)),
@@ -647,6 +670,29 @@ fn quote_kind(text: &str) -> Option<char> {
 mod tests {
     use super::*;
     use crate::decode::{DecodeOptions, decode};
+
+    #[test]
+    fn the_byte_tests_let_every_blank_character_through() {
+        let mut buf = [0u8; 4];
+        let blank = (0..=0x10_FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_blank_char(c));
+        for c in blank {
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            assert!(may_begin_blank(bytes[0]), "{c:?}");
+            assert!(may_end_blank(bytes[bytes.len() - 1]), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn lines_lose_blank_characters_at_both_ends_only() {
+        let text = "\u{A0}\u{200F} a\u{A0}b \u{3000}\u{FEFF}\nسلام\n\u{2029}\n x";
+        let lines: Vec<&str> = split_lines(text, 0..text.len())
+            .iter()
+            .map(|l| &text[l.start..l.end])
+            .collect();
+        assert_eq!(lines, ["a\u{A0}b", "سلام", "", "x"]);
+    }
 
     fn structure(text: &str) -> TextStructure {
         read(&decode(text.as_bytes(), &DecodeOptions::default()).unwrap()).unwrap()
