@@ -91,14 +91,14 @@ fn units_of(text: &str) -> Vec<Unit> {
 
 /// [`units_of`] on the calling thread alone.
 fn units_in_one(text: &str) -> Vec<Unit> {
-    build_units(text, &split_lines(text, 0..text.len()))
+    units_in(text, 0..text.len())
 }
 
 /// [`units_of`] with the text cut at `cut`, the start of a blank line.
 fn units_in_two(text: &str, cut: usize) -> Vec<Unit> {
     let (mut units, rest) = crate::parallel::join(
-        || build_units(text, &split_lines(text, 0..cut)),
-        || build_units(text, &split_lines(text, cut..text.len())),
+        || units_in(text, 0..cut),
+        || units_in(text, cut..text.len()),
     );
     units.extend(rest);
     units
@@ -126,18 +126,16 @@ fn blank_line_after(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// The lines of `text[range]`, with offsets into the whole of `text`;
-/// `range` starts at the start of a line.
-fn split_lines(text: &str, range: std::ops::Range<usize>) -> Vec<Line> {
+/// Calls `each` with the lines of `text[range]` in order, with offsets
+/// into the whole of `text`; `range` starts at the start of a line.
+fn for_each_line(text: &str, range: std::ops::Range<usize>, mut each: impl FnMut(Line)) {
     let bytes = &text.as_bytes()[..range.end];
-    let mut lines = Vec::with_capacity((range.end - range.start) / 64 + 1);
     let mut start = range.start;
-    let mut push = |start: usize, end: usize| lines.push(trimmed_line(text, start, end));
     let mut iter = memchr::memchr2_iter(b'\n', b'\r', &bytes[range.start..])
         .map(|at| range.start + at)
         .peekable();
     while let Some(at) = iter.next() {
-        push(start, at);
+        each(trimmed_line(text, start, at));
         start = at + 1;
         if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
             iter.next();
@@ -145,9 +143,8 @@ fn split_lines(text: &str, range: std::ops::Range<usize>) -> Vec<Line> {
         }
     }
     if start < bytes.len() {
-        push(start, bytes.len());
+        each(trimmed_line(text, start, bytes.len()));
     }
-    lines
 }
 
 /// The line `text[start..end]` without the blank characters at its ends.
@@ -279,26 +276,37 @@ impl Unit {
     }
 }
 
-fn build_units(text: &str, lines: &[Line]) -> Vec<Unit> {
-    let mut units = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        if lines[i].start == lines[i].end {
-            i += 1;
-            continue;
+/// The units of `text[range]` (which starts at the start of a line),
+/// block by block: the lines of one block are gathered, split into units,
+/// and let go before the next block, so that no list of all the lines is
+/// ever held (it was a fifth of the memory of reading a large text).
+fn units_in(text: &str, range: std::ops::Range<usize>) -> Vec<Unit> {
+    // Prose averages a few hundred bytes a unit.
+    let mut units = Vec::with_capacity((range.end - range.start) / 256 + 1);
+    let mut block = Vec::new();
+    for_each_line(text, range, |line| {
+        if line.start == line.end {
+            end_block(text, &mut block, &mut units);
+        } else {
+            block.push(line);
         }
-        let block_end = lines[i..]
-            .iter()
-            .position(|l| l.start == l.end)
-            .map_or(lines.len(), |p| i + p);
-        let first_unit = units.len();
-        split_block(text, &lines[i..block_end], &mut units);
-        if units.len() == first_unit + 1 && block_end == i + 1 {
-            units[first_unit].alone = true;
-        }
-        i = block_end;
-    }
+    });
+    end_block(text, &mut block, &mut units);
     units
+}
+
+/// Splits the block gathered in `block` (if any) into `units`, and
+/// empties it. A block that is one line and one unit is `alone`.
+fn end_block(text: &str, block: &mut Vec<Line>, units: &mut Vec<Unit>) {
+    if block.is_empty() {
+        return;
+    }
+    let first_unit = units.len();
+    split_block(text, block, units);
+    if units.len() == first_unit + 1 && block.len() == 1 {
+        units[first_unit].alone = true;
+    }
+    block.clear();
 }
 
 /// Splits one block (a run of non-blank lines) into units.
@@ -687,10 +695,8 @@ mod tests {
     #[test]
     fn lines_lose_blank_characters_at_both_ends_only() {
         let text = "\u{A0}\u{200F} a\u{A0}b \u{3000}\u{FEFF}\nسلام\n\u{2029}\n x";
-        let lines: Vec<&str> = split_lines(text, 0..text.len())
-            .iter()
-            .map(|l| &text[l.start..l.end])
-            .collect();
+        let mut lines: Vec<&str> = Vec::new();
+        for_each_line(text, 0..text.len(), |l| lines.push(&text[l.start..l.end]));
         assert_eq!(lines, ["a\u{A0}b", "سلام", "", "x"]);
     }
 
