@@ -19,7 +19,7 @@ use crate::decode::{self, DecodeOptions};
 use crate::detect_report;
 use crate::envelope::{self, MapOptions};
 use crate::input_bytes::Mapping;
-use crate::pipeline::{ConvertOptions, DEFAULT_MAX_INPUT_SIZE};
+use crate::pipeline::ConvertOptions;
 use crate::readers::InputFormat;
 use crate::writers::{CsvRows, OutputFormat, WriteOptions};
 
@@ -243,8 +243,15 @@ pub struct Cli {
     #[arg(long = "csv-safe")]
     pub csv_safe: bool,
 
-    /// Refuse inputs larger than this many bytes.
-    #[arg(long = "max-input-size", value_name = "BYTES", default_value_t = DEFAULT_MAX_INPUT_SIZE)]
+    /// Refuse inputs larger than this: a number of bytes, or a number with
+    /// K, M, G or T (powers of 1024; also KiB, MiB, GiB, TiB) or KB, MB,
+    /// GB or TB (powers of 1000).
+    #[arg(
+        long = "max-input-size",
+        value_name = "SIZE",
+        default_value = "256MiB",
+        value_parser = parse_size
+    )]
     pub max_input_size: u64,
 
     /// Read every input file into memory instead of mapping the large ones
@@ -623,6 +630,38 @@ fn parse_jobs(text: &str) -> Result<usize, String> {
     }
 }
 
+/// `--max-input-size`: bytes, with an optional binary (`K`, `KiB`...) or
+/// decimal (`KB`...) multiple, as `du`, `dd` and ripgrep's
+/// `--max-filesize` take them.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let digits = text
+        .trim()
+        .trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &text.trim()[digits.len()..];
+    let multiple: u64 = match suffix.to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KIB" => 1 << 10,
+        "M" | "MIB" => 1 << 20,
+        "G" | "GIB" => 1 << 30,
+        "T" | "TIB" => 1 << 40,
+        "KB" => 1_000,
+        "MB" => 1_000_000,
+        "GB" => 1_000_000_000,
+        "TB" => 1_000_000_000_000,
+        _ => {
+            return Err(format!(
+                "'{text}' is not a size: give bytes, or a number with K, M, G, T (powers of 1024) or KB, MB, GB, TB (powers of 1000)"
+            ));
+        }
+    };
+    let number: u64 = digits.trim().parse().map_err(|_| {
+        format!("'{text}' is not a size: the number must be a whole number of units")
+    })?;
+    number
+        .checked_mul(multiple)
+        .ok_or_else(|| format!("'{text}' is too large"))
+}
+
 fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
@@ -652,6 +691,22 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_take_binary_and_decimal_multiples() {
+        use crate::pipeline::DEFAULT_MAX_INPUT_SIZE;
+        assert_eq!(parse_size("256MiB"), Ok(DEFAULT_MAX_INPUT_SIZE));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("1000B"), Ok(1000));
+        assert_eq!(parse_size("4k"), Ok(4096));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("2 GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("3MB"), Ok(3_000_000));
+        assert_eq!(parse_size("1TB"), Ok(1_000_000_000_000));
+        for bad in ["", "G", "1.5G", "-1", "12X", "1GiBs", "99999999999T"] {
+            assert!(parse_size(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -347,3 +347,32 @@ fn a_large_file_converts_the_same_mapped_or_read() {
         }
     }
 }
+
+#[test]
+fn max_input_size_takes_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("article.txt");
+    std::fs::write(&input, "A paragraph that ends here.\n".repeat(100)).unwrap();
+    // 2,800 bytes: over 2K (2,048) and 2KB (2,000), under 3K.
+    for limit in ["2K", "2KiB", "2kb", "2000"] {
+        artconv()
+            .args(["-q", "--max-input-size", limit])
+            .arg(&input)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("larger than"));
+    }
+    for limit in ["3K", "1M", "1GB"] {
+        artconv()
+            .args(["-q", "--max-input-size", limit])
+            .arg(&input)
+            .assert()
+            .success();
+    }
+    artconv()
+        .args(["--max-input-size", "2X"])
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("'2X' is not a size"));
+}
