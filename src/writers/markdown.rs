@@ -187,20 +187,28 @@ pub fn escape_inline(line: &str, line_start: bool) -> String {
     let kept = body.trim_end_matches(EDGE_SPACE);
     // A trailing `#` run would be taken for a closing heading sequence.
     let hashes = kept.trim_end_matches('#');
-    for c in hashes.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\r' => out.push_str("&#13;"),
-            '\n' => out.push_str("&#10;"),
+    // Every character that needs escaping is ASCII: the text between two
+    // of them is copied whole.
+    let mut plain_from = 0;
+    for (at, &byte) in hashes.as_bytes().iter().enumerate() {
+        if !INLINE_SPECIAL[usize::from(byte)] {
+            continue;
+        }
+        out.push_str(&hashes[plain_from..at]);
+        plain_from = at + 1;
+        match byte {
+            b'\r' => out.push_str("&#13;"),
+            b'\n' => out.push_str("&#10;"),
             // CommonMark reads U+0000 as U+FFFD; writing that keeps the
             // output a text file.
-            '\0' => out.push('\u{FFFD}'),
-            c => out.push(c),
+            0 => out.push('\u{FFFD}'),
+            _ => {
+                out.push('\\');
+                out.push(char::from(byte));
+            }
         }
     }
+    out.push_str(&hashes[plain_from..]);
     for _ in hashes.len()..kept.len() {
         out.push_str("\\#");
     }
@@ -209,6 +217,19 @@ pub fn escape_inline(line: &str, line_start: bool) -> String {
     }
     out
 }
+
+/// The bytes [`escape_inline`] changes anywhere in a line: the inline
+/// syntax characters (escaped with a backslash), CR and LF, and NUL.
+const INLINE_SPECIAL: [bool; 256] = {
+    let mut special = [false; 256];
+    let bytes = b"\\`*_[]<>&~|!\r\n\0";
+    let mut i = 0;
+    while i < bytes.len() {
+        special[bytes[i] as usize] = true;
+        i += 1;
+    }
+    special
+};
 
 /// White space that CommonMark strips at the start and end of a line.
 const EDGE_SPACE: [char; 4] = [' ', '\t', '\u{B}', '\u{C}'];
@@ -244,6 +265,56 @@ fn escape_line_start<'a>(line: &'a str, out: &mut String) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The escaping one character at a time, as it was written first.
+    fn escape_by_chars(line: &str, line_start: bool) -> String {
+        let mut out = String::new();
+        let body = if line_start {
+            escape_line_start(line, &mut out)
+        } else {
+            line
+        };
+        let kept = body.trim_end_matches(EDGE_SPACE);
+        let hashes = kept.trim_end_matches('#');
+        for c in hashes.chars() {
+            match c {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '~' | '|' | '!' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '\r' => out.push_str("&#13;"),
+                '\n' => out.push_str("&#10;"),
+                '\0' => out.push('\u{FFFD}'),
+                c => out.push(c),
+            }
+        }
+        for _ in hashes.len()..kept.len() {
+            out.push_str("\\#");
+        }
+        for c in body[kept.len()..].chars() {
+            out.push_str(&format!("&#{};", c as u32));
+        }
+        out
+    }
+
+    #[test]
+    fn every_character_is_escaped_as_one_at_a_time() {
+        let mut text = String::new();
+        for c in (0..0x80u8).map(char::from).chain(['س', '€', '𝄞', '\u{A0}']) {
+            for line in [format!("{c}"), format!("a{c}b"), format!("سلام {c}{c} x")] {
+                for line_start in [false, true] {
+                    assert_eq!(
+                        escape_inline(&line, line_start),
+                        escape_by_chars(&line, line_start),
+                        "{line:?}"
+                    );
+                }
+            }
+            text.push(c);
+            text.push_str("نص ");
+        }
+        assert_eq!(escape_inline(&text, false), escape_by_chars(&text, false));
+    }
 
     #[test]
     fn markdown_syntax_is_escaped() {

@@ -246,35 +246,140 @@ pub fn is_xml_char(c: char) -> bool {
 
 /// Escapes text for element content or an attribute value, dropping (and
 /// counting) the characters XML 1.0 forbids.
+///
+/// Every character that is escaped or dropped is ASCII, or U+FFFE/U+FFFF
+/// (whose UTF-8 begins with 0xEF): the bytes are tested against a table
+/// and the text between two such bytes is copied whole.
 pub fn escape<'a>(text: &'a str, attribute: bool, dropped: &mut u64) -> Cow<'a, str> {
-    let needs_work = text.chars().any(|c| {
-        matches!(c, '<' | '>' | '&' | '\r')
-            || (attribute && matches!(c, '"' | '\t' | '\n'))
-            || !is_xml_char(c)
-    });
-    if !needs_work {
+    let table = if attribute {
+        &ATTRIBUTE_SPECIAL
+    } else {
+        &CONTENT_SPECIAL
+    };
+    let bytes = text.as_bytes();
+    let is_special = |at: usize| {
+        let byte = bytes[at];
+        table[usize::from(byte)] && (byte != 0xEF || is_noncharacter_at(bytes, at))
+    };
+    let Some(first) = (0..bytes.len()).find(|&at| is_special(at)) else {
         return Cow::Borrowed(text);
-    }
+    };
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            c if !is_xml_char(c) => *dropped += 1,
-            c => out.push(c),
+    let mut plain_from = 0;
+    let mut at = first;
+    while at < bytes.len() {
+        if !is_special(at) {
+            at += 1;
+            continue;
         }
+        out.push_str(&text[plain_from..at]);
+        let mut width = 1;
+        match bytes[at] {
+            b'<' => out.push_str("&lt;"),
+            b'>' => out.push_str("&gt;"),
+            b'&' => out.push_str("&amp;"),
+            b'"' => out.push_str("&quot;"),
+            b'\r' => out.push_str("&#13;"),
+            b'\t' => out.push_str("&#9;"),
+            b'\n' => out.push_str("&#10;"),
+            0xEF => {
+                // U+FFFE or U+FFFF: not an XML character.
+                *dropped += 1;
+                width = 3;
+            }
+            // The other control characters.
+            _ => *dropped += 1,
+        }
+        at += width;
+        plain_from = at;
     }
+    out.push_str(&text[plain_from..]);
     Cow::Owned(out)
+}
+
+/// Whether the character at `bytes[at]` (an 0xEF byte) is U+FFFE or U+FFFF.
+fn is_noncharacter_at(bytes: &[u8], at: usize) -> bool {
+    matches!(bytes.get(at + 1..at + 3), Some([0xBF, 0xBE | 0xBF]))
+}
+
+/// The bytes [`escape`] looks at in element content: `<`, `>`, `&`, CR, the
+/// control characters XML forbids, and 0xEF (which may begin U+FFFE or
+/// U+FFFF).
+const CONTENT_SPECIAL: [bool; 256] = special_bytes(false);
+
+/// [`CONTENT_SPECIAL`] and, in an attribute value, `"`, tab and LF.
+const ATTRIBUTE_SPECIAL: [bool; 256] = special_bytes(true);
+
+const fn special_bytes(attribute: bool) -> [bool; 256] {
+    let mut special = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        special[byte] = attribute || !(byte == 0x09 || byte == 0x0A);
+        byte += 1;
+    }
+    special[b'<' as usize] = true;
+    special[b'>' as usize] = true;
+    special[b'&' as usize] = true;
+    special[b'"' as usize] = attribute;
+    special[0xEF] = true;
+    special
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The escaping one character at a time, as it was written first.
+    fn escape_by_chars(text: &str, attribute: bool, dropped: &mut u64) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            match c {
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '&' => out.push_str("&amp;"),
+                '"' if attribute => out.push_str("&quot;"),
+                '\r' => out.push_str("&#13;"),
+                '\t' if attribute => out.push_str("&#9;"),
+                '\n' if attribute => out.push_str("&#10;"),
+                c if !is_xml_char(c) => *dropped += 1,
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_character_is_escaped_as_one_at_a_time() {
+        let others = [
+            'س', '€', '\u{EFFF}', '\u{FFFD}', '\u{FFFE}', '\u{FFFF}', '\u{FEFF}', '𝄞',
+        ];
+        let mut all = String::new();
+        for c in (0..0x80u8).map(char::from).chain(others) {
+            for text in [format!("{c}"), format!("a{c}b"), format!("سلام {c}{c} x")] {
+                for attribute in [false, true] {
+                    let (mut fast, mut slow) = (0, 0);
+                    assert_eq!(
+                        escape(&text, attribute, &mut fast),
+                        escape_by_chars(&text, attribute, &mut slow),
+                        "{text:?}"
+                    );
+                    assert_eq!(fast, slow, "{text:?}");
+                }
+            }
+            all.push(c);
+            all.push_str("نص ");
+        }
+        let (mut fast, mut slow) = (0, 0);
+        assert_eq!(
+            escape(&all, true, &mut fast),
+            escape_by_chars(&all, true, &mut slow)
+        );
+        assert_eq!(fast, slow);
+        assert!(matches!(
+            escape("plain سلام € text", true, &mut fast),
+            Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn forbidden_characters_are_dropped_and_counted() {
