@@ -13,6 +13,7 @@
 
 use std::io::Write;
 
+use super::byte_set::ByteSet;
 use crate::error::{Error, Result};
 use crate::model::{Article, BlockKind};
 
@@ -189,13 +190,14 @@ pub fn escape_inline(line: &str, line_start: bool) -> String {
     let hashes = kept.trim_end_matches('#');
     // Every character that needs escaping is ASCII: the text between two
     // of them is copied whole.
+    let bytes = hashes.as_bytes();
     let mut plain_from = 0;
-    for (at, &byte) in hashes.as_bytes().iter().enumerate() {
-        if !INLINE_SPECIAL[usize::from(byte)] {
-            continue;
-        }
+    let mut at = INLINE_SPECIAL.find(bytes, 0);
+    while at < bytes.len() {
         out.push_str(&hashes[plain_from..at]);
+        let byte = bytes[at];
         plain_from = at + 1;
+        at = INLINE_SPECIAL.find(bytes, plain_from);
         match byte {
             b'\r' => out.push_str("&#13;"),
             b'\n' => out.push_str("&#10;"),
@@ -220,7 +222,7 @@ pub fn escape_inline(line: &str, line_start: bool) -> String {
 
 /// The bytes [`escape_inline`] changes anywhere in a line: the inline
 /// syntax characters (escaped with a backslash), CR and LF, and NUL.
-const INLINE_SPECIAL: [bool; 256] = {
+static INLINE_SPECIAL: ByteSet = ByteSet::new({
     let mut special = [false; 256];
     let bytes = b"\\`*_[]<>&~|!\r\n\0";
     let mut i = 0;
@@ -229,7 +231,7 @@ const INLINE_SPECIAL: [bool; 256] = {
         i += 1;
     }
     special
-};
+});
 
 /// White space that CommonMark strips at the start and end of a line.
 const EDGE_SPACE: [char; 4] = [' ', '\t', '\u{B}', '\u{C}'];

@@ -12,10 +12,9 @@ use std::borrow::Cow;
 use std::io::Write;
 
 use quick_xml::Writer;
-use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::name::QName;
 
+use super::byte_set::ByteSet;
 use crate::error::{Error, Result};
 use crate::model::{Article, SCHEMA_VERSION, Span};
 
@@ -28,6 +27,7 @@ pub fn write(article: &Article, many: bool, first: bool, out: &mut dyn Write) ->
     let mut xml = XmlOut {
         writer: Writer::new_with_indent(out, b' ', 2),
         dropped: 0,
+        tag: String::new(),
     };
     if first {
         xml.event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
@@ -67,6 +67,9 @@ pub fn close_root(written: usize, out: &mut dyn Write) -> Result<()> {
 struct XmlOut<W: Write> {
     writer: Writer<W>,
     dropped: u64,
+    /// The name and attributes of the tag being written, reused from one
+    /// element to the next so that writing an element allocates nothing.
+    tag: String,
 }
 
 impl<W: Write> XmlOut<W> {
@@ -75,43 +78,62 @@ impl<W: Write> XmlOut<W> {
     }
 
     fn start(&mut self, name: &str, attributes: &[(&str, Cow<'_, str>)]) -> Result<()> {
-        let element = self.element(name, attributes);
-        self.event(Event::Start(element))
+        self.fill_tag(name, attributes, None);
+        self.write_tag(name, false)
     }
 
     fn empty(&mut self, name: &str, attributes: &[(&str, Cow<'_, str>)]) -> Result<()> {
-        let element = self.element(name, attributes);
-        self.event(Event::Empty(element))
+        self.fill_tag(name, attributes, None);
+        self.write_tag(name, true)
     }
 
     fn end(&mut self, name: &str) -> Result<()> {
         self.event(Event::End(BytesEnd::new(name)))
     }
 
-    fn element<'a>(
-        &mut self,
-        name: &'a str,
-        attributes: &[(&'a str, Cow<'_, str>)],
-    ) -> BytesStart<'a> {
-        let mut element = BytesStart::new(name);
+    /// Puts `name attributes…` into `self.tag`, each value escaped, then
+    /// `start` and `end` for a span: what `BytesStart::push_attribute`
+    /// writes, without a new buffer for every element.
+    fn fill_tag(&mut self, name: &str, attributes: &[(&str, Cow<'_, str>)], span: Option<Span>) {
+        use std::fmt::Write as _;
+        self.tag.clear();
+        self.tag.push_str(name);
         for (key, value) in attributes {
-            let escaped = escape(value, true, &mut self.dropped).into_owned();
-            element.push_attribute(Attribute {
-                key: QName(key),
-                value: Cow::Owned(escaped),
-            });
+            let escaped = escape(value, true, &mut self.dropped);
+            self.tag.push(' ');
+            self.tag.push_str(key);
+            self.tag.push_str("=\"");
+            self.tag.push_str(&escaped);
+            self.tag.push('"');
         }
-        element
+        if let Some(span) = span {
+            // Writing to a String cannot fail.
+            let _ = write!(self.tag, " start=\"{}\" end=\"{}\"", span.start, span.end);
+        }
     }
 
-    /// `<name attributes…>text</name>`.
+    /// Writes the tag in `self.tag` (named `name`) as a start tag, or as an
+    /// empty element.
+    fn write_tag(&mut self, name: &str, empty: bool) -> Result<()> {
+        let element = BytesStart::from_content(self.tag.as_str(), name.len());
+        let event = if empty {
+            Event::Empty(element)
+        } else {
+            Event::Start(element)
+        };
+        self.writer.write_event(event).map_err(Error::Write)
+    }
+
+    /// `<name attributes… start end>text</name>`, the span last.
     fn text_element(
         &mut self,
         name: &str,
         attributes: &[(&str, Cow<'_, str>)],
+        span: Option<Span>,
         text: &str,
     ) -> Result<()> {
-        self.start(name, attributes)?;
+        self.fill_tag(name, attributes, span);
+        self.write_tag(name, false)?;
         let escaped = escape(text, false, &mut self.dropped);
         self.event(Event::Text(BytesText::from_escaped(escaped)))?;
         self.end(name)
@@ -132,28 +154,22 @@ impl<W: Write> XmlOut<W> {
         root.push(("dir", article.dir.as_str().into()));
         self.start("article", &root)?;
         if let Some(title) = &article.title {
-            self.text_element("title", &span_attributes(article.title_span), title)?;
+            self.text_element("title", &[], article.title_span, title)?;
         }
         if let Some(lead) = &article.lead {
-            self.text_element("lead", &[], lead)?;
+            self.text_element("lead", &[], None, lead)?;
         }
         self.metadata(article)?;
         for section in &article.sections {
             self.start("section", &[])?;
             if let Some(heading) = &section.heading {
-                let mut attributes = Vec::new();
-                if let Some(level) = section.level {
-                    attributes.push(("level", level.to_string().into()));
-                }
-                attributes.extend(span_attributes(section.heading_span));
-                self.text_element("heading", &attributes, heading)?;
+                let level = section
+                    .level
+                    .map(|level| ("level", level.to_string().into()));
+                self.text_element("heading", level.as_slice(), section.heading_span, heading)?;
             }
             for block in &section.blocks {
-                self.text_element(
-                    block.kind.as_str(),
-                    &span_attributes(Some(block.span)),
-                    &block.text,
-                )?;
+                self.text_element(block.kind.as_str(), &[], Some(block.span), &block.text)?;
             }
             self.end("section")?;
         }
@@ -179,16 +195,16 @@ impl<W: Write> XmlOut<W> {
         }
         self.start("metadata", &[])?;
         for author in &meta.authors {
-            self.text_element("author", &[], author)?;
+            self.text_element("author", &[], None, author)?;
         }
         let singles = meta.singles();
         for (name, value) in singles {
             if let Some(value) = value {
-                self.text_element(name, &[], value)?;
+                self.text_element(name, &[], None, value)?;
             }
         }
         for keyword in &meta.keywords {
-            self.text_element("keyword", &[], keyword)?;
+            self.text_element("keyword", &[], None, keyword)?;
         }
         self.end("metadata")
     }
@@ -229,16 +245,6 @@ impl<W: Write> XmlOut<W> {
     }
 }
 
-fn span_attributes(span: Option<Span>) -> Vec<(&'static str, Cow<'static, str>)> {
-    match span {
-        Some(span) => vec![
-            ("start", span.start.to_string().into()),
-            ("end", span.end.to_string().into()),
-        ],
-        None => Vec::new(),
-    }
-}
-
 /// Whether XML 1.0 allows `c` in a document at all.
 pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
@@ -248,30 +254,29 @@ pub fn is_xml_char(c: char) -> bool {
 /// counting) the characters XML 1.0 forbids.
 ///
 /// Every character that is escaped or dropped is ASCII, or U+FFFE/U+FFFF
-/// (whose UTF-8 begins with 0xEF): the bytes are tested against a table
-/// and the text between two such bytes is copied whole.
+/// (whose UTF-8 begins with 0xEF): such bytes are looked for with a
+/// [`ByteSet`] and the text between two of them is copied whole.
 pub fn escape<'a>(text: &'a str, attribute: bool, dropped: &mut u64) -> Cow<'a, str> {
-    let table = if attribute {
+    let set = if attribute {
         &ATTRIBUTE_SPECIAL
     } else {
         &CONTENT_SPECIAL
     };
     let bytes = text.as_bytes();
-    let is_special = |at: usize| {
-        let byte = bytes[at];
-        table[usize::from(byte)] && (byte != 0xEF || is_noncharacter_at(bytes, at))
+    let next_special = |mut from: usize| loop {
+        let at = set.find(bytes, from);
+        if at == bytes.len() || bytes[at] != 0xEF || is_noncharacter_at(bytes, at) {
+            return at;
+        }
+        from = at + 1;
     };
-    let Some(first) = (0..bytes.len()).find(|&at| is_special(at)) else {
+    let mut at = next_special(0);
+    if at == bytes.len() {
         return Cow::Borrowed(text);
-    };
+    }
     let mut out = String::with_capacity(text.len() + 16);
     let mut plain_from = 0;
-    let mut at = first;
     while at < bytes.len() {
-        if !is_special(at) {
-            at += 1;
-            continue;
-        }
         out.push_str(&text[plain_from..at]);
         let mut width = 1;
         match bytes[at] {
@@ -290,8 +295,8 @@ pub fn escape<'a>(text: &'a str, attribute: bool, dropped: &mut u64) -> Cow<'a, 
             // The other control characters.
             _ => *dropped += 1,
         }
-        at += width;
-        plain_from = at;
+        plain_from = at + width;
+        at = next_special(plain_from);
     }
     out.push_str(&text[plain_from..]);
     Cow::Owned(out)
@@ -305,10 +310,10 @@ fn is_noncharacter_at(bytes: &[u8], at: usize) -> bool {
 /// The bytes [`escape`] looks at in element content: `<`, `>`, `&`, CR, the
 /// control characters XML forbids, and 0xEF (which may begin U+FFFE or
 /// U+FFFF).
-const CONTENT_SPECIAL: [bool; 256] = special_bytes(false);
+static CONTENT_SPECIAL: ByteSet = ByteSet::new(special_bytes(false));
 
 /// [`CONTENT_SPECIAL`] and, in an attribute value, `"`, tab and LF.
-const ATTRIBUTE_SPECIAL: [bool; 256] = special_bytes(true);
+static ATTRIBUTE_SPECIAL: ByteSet = ByteSet::new(special_bytes(true));
 
 const fn special_bytes(attribute: bool) -> [bool; 256] {
     let mut special = [false; 256];
