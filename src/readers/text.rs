@@ -539,7 +539,7 @@ enum Role {
     Block(BlockKind),
 }
 
-fn assemble(decoded: &Decoded, mut units: Vec<Unit>) -> TextStructure {
+fn assemble(decoded: &Decoded, units: Vec<Unit>) -> TextStructure {
     let span = |start: usize, end: usize| Span {
         start: decoded.original_offset(start) as u64,
         end: decoded.original_offset(end) as u64,
@@ -548,18 +548,21 @@ fn assemble(decoded: &Decoded, mut units: Vec<Unit>) -> TextStructure {
     let explicit_title = units.len() > 1
         && units[0].mark == Mark::Hash(1)
         && units.iter().filter(|u| u.mark == Mark::Hash(1)).count() == 1;
-    if explicit_title || (units.len() > 1 && looks_like_title(&units[0])) {
-        let title = units.remove(0);
+    let mut units = units.into_iter();
+    // Taken off the front of the iterator, not the vector: removing the
+    // first of a few hundred thousand units would move all the others.
+    let titled = explicit_title || (units.len() > 1 && looks_like_title(&units.as_slice()[0]));
+    if titled && let Some(title) = units.next() {
         structure.title = Some((title.text, span(title.start, title.end)));
     }
-    let roles = classify(&units);
+    let roles = classify(units.as_slice());
     let mut section = Section {
         heading: None,
         level: None,
         heading_span: None,
         blocks: Vec::new(),
     };
-    for (unit, role) in units.into_iter().zip(roles) {
+    for (unit, role) in units.zip(roles) {
         match role {
             Role::Heading(level) => {
                 if section.heading.is_some() || !section.blocks.is_empty() {
