@@ -255,7 +255,8 @@ pub fn is_xml_char(c: char) -> bool {
 ///
 /// Every character that is escaped or dropped is ASCII, or U+FFFE/U+FFFF
 /// (whose UTF-8 begins with 0xEF): such bytes are looked for with a
-/// [`ByteSet`] and the text between two of them is copied whole.
+/// byte set (`writers::byte_set`) and the text between two of them is
+/// copied whole.
 pub fn escape<'a>(text: &'a str, attribute: bool, dropped: &mut u64) -> Cow<'a, str> {
     let set = if attribute {
         &ATTRIBUTE_SPECIAL
