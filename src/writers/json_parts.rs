@@ -12,6 +12,7 @@
 
 use std::io::{self, Write};
 
+use super::byte_set::ByteSet;
 use crate::model::{Block, Section, Span};
 
 /// serde_json's two layouts: compact (JSON Lines) or pretty (two spaces per
@@ -308,7 +309,7 @@ pub(super) fn push_string(out: &mut Vec<u8>, text: &str) {
     while at < bytes.len() {
         // Most text needs no escape at all: 32 bytes at a time with AVX2,
         // then 8 at a time.
-        at = wide::skip_plain(bytes, at);
+        at = ESCAPE_CANDIDATES.skip_blocks(bytes, at);
         if at == bytes.len() {
             break;
         }
@@ -362,54 +363,22 @@ fn escape_candidates(word: u64) -> u64 {
     controls | quotes | backslashes | separators
 }
 
-/// The 32-byte version of [`escape_candidates`].
-mod wide {
-    /// The first position from `at` where a 32-byte block holds an escape
-    /// candidate, or where fewer than 32 bytes are left; `at` itself on a
-    /// CPU without AVX2.
-    #[inline]
-    pub(super) fn skip_plain(bytes: &[u8], at: usize) -> usize {
-        #[cfg(target_arch = "x86_64")]
-        {
-            // The standard library remembers the answer after the first call.
-            if bytes.len() - at >= 32 && is_x86_feature_detected!("avx2") {
-                // SAFETY: AVX2 is present, as just checked.
-                return unsafe { skip_plain_avx2(bytes, at) };
-            }
-        }
-        at
+/// The bytes [`escape_candidates`] flags, for the 32-byte search that
+/// comes before its eight-byte test: C0 controls, `"`, `\`, and the lead
+/// bytes 0xC2 (U+0085) and 0xE2 (U+2028, U+2029).
+static ESCAPE_CANDIDATES: ByteSet = ByteSet::new({
+    let mut members = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        members[byte] = true;
+        byte += 1;
     }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn skip_plain_avx2(bytes: &[u8], mut at: usize) -> usize {
-        use std::arch::x86_64::*;
-        let last_control = _mm256_set1_epi8(0x1F);
-        let quote = _mm256_set1_epi8(b'"' as i8);
-        let backslash = _mm256_set1_epi8(b'\\' as i8);
-        let bit_0x20 = _mm256_set1_epi8(0x20);
-        let separator_lead = _mm256_set1_epi8(0xE2_u8 as i8);
-        while bytes.len() - at >= 32 {
-            // SAFETY: 32 bytes from `at` lie inside `bytes`.
-            let block = unsafe { _mm256_loadu_si256(bytes.as_ptr().add(at).cast()) };
-            let controls = _mm256_cmpeq_epi8(_mm256_max_epu8(block, last_control), last_control);
-            let quotes = _mm256_cmpeq_epi8(block, quote);
-            let backslashes = _mm256_cmpeq_epi8(block, backslash);
-            // 0xC2 and 0xE2 differ only in the bit 0x20.
-            let separators = _mm256_cmpeq_epi8(_mm256_or_si256(block, bit_0x20), separator_lead);
-            let any = _mm256_or_si256(
-                _mm256_or_si256(controls, quotes),
-                _mm256_or_si256(backslashes, separators),
-            );
-            let mask = _mm256_movemask_epi8(any) as u32;
-            if mask != 0 {
-                return at + mask.trailing_zeros() as usize;
-            }
-            at += 32;
-        }
-        at
-    }
-}
+    members[b'"' as usize] = true;
+    members[b'\\' as usize] = true;
+    members[0xC2] = true;
+    members[0xE2] = true;
+    members
+});
 
 /// What replaces a character in a JSON string.
 enum Escape {
@@ -574,7 +543,7 @@ mod tests {
                 let mut text = "x".repeat(70);
                 text.insert(position, c);
                 let bytes = text.as_bytes();
-                let stop = wide::skip_plain(bytes, 0);
+                let stop = ESCAPE_CANDIDATES.skip_blocks(bytes, 0);
                 let first = bytes
                     .iter()
                     .position(|&b| candidate(b))
