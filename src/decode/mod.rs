@@ -339,9 +339,9 @@ fn finish_text<'a>(
             encoding.name()
         )));
     }
-    // Text read in place from bytes known to hold no CR needs no search
-    // for one.
-    let newline = if decision.utf8_checked && decision.cr_free && decision.bom_len == 0 {
+    // Text read in place (`utf8_checked`: no BOM, no decoding) from bytes
+    // known to hold no CR needs no search for one.
+    let newline = if decision.utf8_checked && decision.cr_free {
         newline_style_without_cr(&text)
     } else {
         newline_style(&text)
