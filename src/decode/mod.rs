@@ -537,6 +537,7 @@ fn both_halves<A: Send>(
 }
 
 /// What the byte values of a single-byte encoding decode to.
+#[derive(Clone, Copy)]
 struct ByteWidths {
     /// The UTF-8 width of each value's character (3 for an unmapped value,
     /// which becomes U+FFFD).
@@ -554,8 +555,31 @@ struct DecodedSize {
     unmapped: usize,
 }
 
+/// Inputs shorter than this are measured by adding up widths byte by byte:
+/// zeroing the four tables of counts would cost more than that.
+const MEASURE_BY_COUNTS_BYTES: usize = 16 * 1024;
+
 impl ByteWidths {
+    /// The widths of `encoding`, worked out once per encoding and thread:
+    /// working them out decodes each of the 256 byte values on its own,
+    /// which took more time than decoding a small input whole.
     fn of(encoding: &'static Encoding) -> ByteWidths {
+        use std::cell::RefCell;
+        thread_local! {
+            static KNOWN: RefCell<Vec<(&'static Encoding, ByteWidths)>> =
+                const { RefCell::new(Vec::new()) };
+        }
+        KNOWN.with_borrow_mut(|known| {
+            if let Some((_, widths)) = known.iter().find(|(e, _)| *e == encoding) {
+                return *widths;
+            }
+            let widths = ByteWidths::work_out(encoding);
+            known.push((encoding, widths));
+            widths
+        })
+    }
+
+    fn work_out(encoding: &'static Encoding) -> ByteWidths {
         let mut widths = ByteWidths {
             width: [0; 256],
             unmapped: [false; 256],
@@ -575,6 +599,9 @@ impl ByteWidths {
 
     /// The size of `input` decoded: a count of each byte value, weighted.
     fn measure(&self, input: &[u8]) -> DecodedSize {
+        if input.len() < MEASURE_BY_COUNTS_BYTES {
+            return self.measure_bytewise(input);
+        }
         // Four tables, so that runs of one byte value do not wait on one counter.
         let mut counts = [[0usize; 256]; 4];
         let mut quads = input.chunks_exact(4);
@@ -594,6 +621,19 @@ impl ByteWidths {
             let count: usize = counts.iter().map(|table| table[value]).sum();
             size.utf8 += count * usize::from(self.width[value]);
             size.unmapped += count * usize::from(self.unmapped[value]);
+        }
+        size
+    }
+
+    /// [`ByteWidths::measure`] for a short input: each byte's width added.
+    fn measure_bytewise(&self, input: &[u8]) -> DecodedSize {
+        let mut size = DecodedSize {
+            utf8: 0,
+            unmapped: 0,
+        };
+        for &byte in input {
+            size.utf8 += usize::from(self.width[usize::from(byte)]);
+            size.unmapped += usize::from(self.unmapped[usize::from(byte)]);
         }
         size
     }
@@ -846,6 +886,50 @@ mod tests {
                     assert_eq!(offsets.original(&text, at), 2 + chars, "{name} at {at}");
                 }
                 assert_eq!(offsets.original(&text, text.len()), 2 + body.len());
+            }
+        }
+    }
+
+    #[test]
+    fn both_ways_of_measuring_agree_and_widths_are_remembered_per_encoding() {
+        // Every byte value in a different order at every length, across
+        // the size where measuring switches from bytes to counts.
+        let bytes: Vec<u8> = (0..3 * MEASURE_BY_COUNTS_BYTES)
+            .map(|i| (i * 7 + i / 256) as u8)
+            .collect();
+        for encoding in [
+            encoding_rs::WINDOWS_1256,
+            encoding_rs::ISO_8859_6,
+            encoding_rs::KOI8_R,
+        ] {
+            let name = encoding.name();
+            let widths = ByteWidths::of(encoding);
+            let fresh = ByteWidths::work_out(encoding);
+            assert_eq!(widths.width, fresh.width, "{name}");
+            assert_eq!(widths.unmapped, fresh.unmapped, "{name}");
+            for len in [
+                0,
+                1,
+                255,
+                MEASURE_BY_COUNTS_BYTES - 1,
+                MEASURE_BY_COUNTS_BYTES,
+                3 * MEASURE_BY_COUNTS_BYTES,
+            ] {
+                let input = &bytes[..len];
+                let (text, unmapped) = encoding.decode_without_bom_handling(input);
+                let expected = DecodedSize {
+                    utf8: text.len(),
+                    unmapped: if unmapped {
+                        input
+                            .iter()
+                            .filter(|&&b| fresh.unmapped[usize::from(b)])
+                            .count()
+                    } else {
+                        0
+                    },
+                };
+                assert_eq!(widths.measure(input), expected, "{name} {len}");
+                assert_eq!(widths.measure_bytewise(input), expected, "{name} {len}");
             }
         }
     }
