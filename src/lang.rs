@@ -26,11 +26,11 @@ pub fn detect_language(text: &str) -> Option<String> {
 /// The direction in which most letters of `text` are written.
 pub fn direction_of_text(text: &str) -> Direction {
     let (mut rtl, mut ltr) = (0usize, 0usize);
-    for c in prefix(text, SAMPLE_BYTES).chars().filter(|&c| is_letter(c)) {
-        if is_rtl_letter(c) {
-            rtl += 1;
-        } else {
-            ltr += 1;
+    for c in prefix(text, SAMPLE_BYTES).chars() {
+        match letter_kind(c) {
+            LetterKind::RightToLeft => rtl += 1,
+            LetterKind::LeftToRight => ltr += 1,
+            LetterKind::NotALetter => {}
         }
     }
     if rtl > ltr {
@@ -40,28 +40,57 @@ pub fn direction_of_text(text: &str) -> Direction {
     }
 }
 
-/// `char::is_alphabetic`, remembered per code point of the Basic
-/// Multilingual Plane: the standard library searches its Unicode tables
-/// for every non-ASCII letter, which was a tenth of the time of converting
-/// a small Arabic article. Same answers, each computed once per process.
+/// `char::is_alphabetic`, with the answers [`letter_kind`] remembers: the
+/// standard library searches its Unicode tables for every non-ASCII
+/// letter, which was a tenth of the time of converting a small Arabic
+/// article. Same answers, each computed once per process.
 pub(crate) fn is_letter(c: char) -> bool {
+    letter_kind(c) != LetterKind::NotALetter
+}
+
+/// Whether a character is a letter, and of which direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LetterKind {
+    NotALetter = 1,
+    LeftToRight = 2,
+    RightToLeft = 3,
+}
+
+/// The [`LetterKind`] of `c`: for the Basic Multilingual Plane remembered
+/// per code point (one lookup instead of the standard library's search and
+/// a test of the right-to-left blocks for every character).
+fn letter_kind(c: char) -> LetterKind {
     use std::sync::atomic::{AtomicU8, Ordering};
-    /// 0: not yet known, 1: a letter, 2: not.
+    /// 0: not yet known, else a `LetterKind` as u8.
     static KNOWN: [AtomicU8; 0x1_0000] = [const { AtomicU8::new(0) }; 0x1_0000];
     if c.is_ascii() {
-        return c.is_ascii_alphabetic();
+        return match c.is_ascii_alphabetic() {
+            true => LetterKind::LeftToRight,
+            false => LetterKind::NotALetter,
+        };
     }
     let Some(slot) = KNOWN.get(c as usize) else {
-        return c.is_alphabetic();
+        return work_out_letter_kind(c);
     };
     match slot.load(Ordering::Relaxed) {
-        1 => true,
-        2 => false,
+        1 => LetterKind::NotALetter,
+        2 => LetterKind::LeftToRight,
+        3 => LetterKind::RightToLeft,
         _ => {
-            let letter = c.is_alphabetic();
-            slot.store(if letter { 1 } else { 2 }, Ordering::Relaxed);
-            letter
+            let kind = work_out_letter_kind(c);
+            slot.store(kind as u8, Ordering::Relaxed);
+            kind
         }
+    }
+}
+
+fn work_out_letter_kind(c: char) -> LetterKind {
+    if !c.is_alphabetic() {
+        LetterKind::NotALetter
+    } else if is_rtl_letter(c) {
+        LetterKind::RightToLeft
+    } else {
+        LetterKind::LeftToRight
     }
 }
 
@@ -190,10 +219,18 @@ mod tests {
     fn remembered_letters_agree_with_the_standard_library() {
         for c in (0..0x1_0000)
             .chain(0x1_0000..0x1_0200)
+            .chain(0x1_0800..0x1_0900)
             .filter_map(char::from_u32)
         {
-            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
-            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?} again");
+            let expected = match (c.is_alphabetic(), is_rtl_letter(c)) {
+                (false, _) => LetterKind::NotALetter,
+                (true, true) => LetterKind::RightToLeft,
+                (true, false) => LetterKind::LeftToRight,
+            };
+            for time in ["first", "again"] {
+                assert_eq!(letter_kind(c), expected, "{c:?} {time}");
+                assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?} {time}");
+            }
         }
     }
 
