@@ -14,12 +14,14 @@
 //! [`WORDS_LIMIT`] bytes of them spread over the sample; a first round on
 //! the first kilobyte keeps a handful of candidates. Each is scored by
 //! [`plausibility`] (what a reader would notice in mojibake: replacement
-//! and control characters, words that switch script, capitals inside small
-//! words, stray symbols, letters glued to digits, misplaced final letters
-//! and Thai marks), by [`letter_fit`] (do its non-ASCII letters belong to
-//! one language), by its share of capitals, plus a small bonus for
-//! chardetng's guess. Among candidates that decode to the same text, the
-//! usual name wins (see `among_equals`).
+//! and control characters, words that switch script, signs of another
+//! script inside a word, capitals inside small words, stray symbols,
+//! letters glued to digits, misplaced final letters and Thai marks), by
+//! [`letter_fit`] (do its non-ASCII letters belong to one language: when
+//! the ASCII words of the lines that hold them name a language, to that
+//! one), by its share of capitals, plus a small bonus for chardetng's
+//! guess. Among candidates that decode to the same text, the usual name
+//! wins (see `among_equals`).
 //!
 //! The confidence is low when the best two different readings score close
 //! (counted in penalty points, not per character) or when there are only a
@@ -478,6 +480,24 @@ impl Script {
         })
     }
 
+    /// The script whose block holds `c`, letter or not (Thai and Arabic
+    /// punctuation, Hebrew points...); `None` for Latin and for the blocks
+    /// every script shares (punctuation, symbols, digits).
+    fn block_of(c: char) -> Option<Script> {
+        Some(match c as u32 {
+            0x370..=0x3FF | 0x1F00..=0x1FFF => Script::Greek,
+            0x400..=0x52F => Script::Cyrillic,
+            0x530..=0x58F => Script::Armenian,
+            0x590..=0x5FF | 0xFB1D..=0xFB4F => Script::Hebrew,
+            0x600..=0x6FF | 0x750..=0x77F | 0x8A0..=0x8FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
+                Script::Arabic
+            }
+            0x900..=0xDFF => Script::Indic,
+            0xE00..=0xE7F => Script::Thai,
+            _ => return None,
+        })
+    }
+
     /// Scripts that follow one another without a space in ordinary text:
     /// Japanese mixes kana and Han, Korean may mix Hangul and Han, and
     /// none of the three puts spaces around Latin words.
@@ -514,6 +534,9 @@ const CHARDETNG_CJK_PRIOR: f64 = 0.1;
 /// Margin granted to chardetng's CJK guess when the scores here cannot
 /// separate it from another clean reading.
 const CJK_TIE_MARGIN: f64 = 0.5;
+/// Penalty for a sign of another script's block between two letters (see
+/// `judge_chars`): as much as a letter of another script inside a word.
+const FOREIGN_SIGN_PENALTY: f64 = 3.0;
 /// Penalty points between the best reading and the next different one at
 /// which a guess counts as sure (a wrong-table letter costs 1 to 3 points).
 const SURE_POINTS: f64 = 4.0;
@@ -581,6 +604,7 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
     // Single-byte candidates are judged straight from the bytes through a
     // table of what each byte value decodes to; CJK ones are decoded.
     let high_counts = byte_counts(&words);
+    let context = if cjk { None } else { context_language(&sample) };
     // `None` when the reading's penalties pass `limit`: it cannot matter.
     let score = |encoding: &'static Encoding,
                  bytes: &[u8],
@@ -602,7 +626,7 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
             .filter(|&i| counts[i] > 0)
             .map(|i| (table[i], counts[i]));
         let score = plausibility
-            - LETTER_FIT_WEIGHT * (1.0 - letter_fit_of_tallies(tallies))
+            - LETTER_FIT_WEIGHT * (1.0 - letter_fit_of_tallies(tallies, context))
             - CAPITALS_WEIGHT * (capitals - 0.5).max(0.0);
         Some((score, None))
     };
@@ -1003,6 +1027,68 @@ fn high_byte_words(sample: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
+/// The words that are all ASCII in the lines that hold non-ASCII bytes
+/// read the same in every candidate encoding and are written in the
+/// language of those bytes (the lines of a translated text, not the
+/// English left around them): at least this many letters of them are
+/// needed to name that language.
+const CONTEXT_MIN_LETTERS: usize = 50;
+/// At most this many bytes of ASCII words go to the language guess.
+const CONTEXT_LIMIT: usize = 2 * 1024;
+
+/// The language of the ASCII words in the lines of `sample` that hold
+/// non-ASCII bytes, as an index into `LETTERS`, when it is a language of
+/// Latin script with a letter table and the guess is as sure as the
+/// article's language must be. `None` otherwise: too few such words (as
+/// in Arabic, Cyrillic or Greek text), or English, whose text borrows
+/// letters from any language (a Turkish page listing English titles has
+/// English around its Turkish letters).
+fn context_language(sample: &[u8]) -> Option<usize> {
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let mut ascii = String::new();
+    let mut letters = 0;
+    let lines = sample
+        .split(|&b| b == b'\n')
+        .filter(|line| !line.is_ascii());
+    let words = lines.flat_map(|line| line.split(is_space));
+    for word in words.filter_map(prose_word) {
+        if ascii.len() + word.len() >= CONTEXT_LIMIT {
+            break;
+        }
+        letters += word.iter().filter(|b| b.is_ascii_alphabetic()).count();
+        // ASCII, so one char per byte.
+        ascii.extend(word.iter().map(|&b| char::from(b)));
+        ascii.push(' ');
+    }
+    if letters < CONTEXT_MIN_LETTERS {
+        return None;
+    }
+    let info = whatlang::detect(&ascii)?;
+    // The same bar as the article's language (`lang::detect_language`).
+    if !info.is_reliable() && info.confidence() < 0.5 {
+        return None;
+    }
+    let code = info.lang().code();
+    letters::LETTERS
+        .iter()
+        .position(|(script, name, _)| *script == Script::Latin && *name == code)
+}
+
+/// `word` without the punctuation around it, when what is left is an
+/// ASCII word of prose: letters, with apostrophes or hyphens inside.
+/// Markup (`<td`, `class="x">`), addresses and numbers are not, and would
+/// make any page look English.
+fn prose_word(word: &[u8]) -> Option<&[u8]> {
+    let start = word.iter().position(|b| !b"\"'([".contains(b))?;
+    let end = word.iter().rposition(|b| !b".,;:!?\"')]".contains(b))? + 1;
+    let word = word.get(start..end)?;
+    let letters_at_ends = word.first()?.is_ascii_alphabetic() && word.last()?.is_ascii_alphabetic();
+    let inside_ok = word
+        .iter()
+        .all(|&b| b.is_ascii_alphabetic() || b == b'\'' || b == b'-');
+    (letters_at_ends && inside_ok).then_some(word)
+}
+
 /// How well the non-ASCII letters of `text` fit the language that suits
 /// them best, 0 to 1 (1 when there are none).
 ///
@@ -1037,13 +1123,21 @@ pub fn letter_fit(text: &str) -> f64 {
         .iter()
         .map(|&c| (c, raw[c as usize] as usize))
         .chain(astral.iter().map(|&c| (c, 1)));
-    letter_fit_of_tallies(tallies)
+    letter_fit_of_tallies(tallies, None)
 }
 
 /// [`letter_fit`] from how many times each character occurs (a character
 /// may come more than once; ASCII and non-letters are skipped). The score
 /// sums multiples of a quarter, exactly, so the order does not matter.
-fn letter_fit_of_tallies(tallies: impl Iterator<Item = (char, usize)>) -> f64 {
+///
+/// With a `context` (the language of the input's ASCII words, as an index
+/// into `LETTERS`), Latin letters are judged against that language alone,
+/// each letter of its alphabet counting 1: "trčs" fits Slovenian letters
+/// as well as "très" fits French ones, but not the French around it.
+fn letter_fit_of_tallies(
+    tallies: impl Iterator<Item = (char, usize)>,
+    context: Option<usize>,
+) -> f64 {
     let mut counts: Vec<(char, Script, usize)> = Vec::new();
     for (c, n) in tallies {
         if c.is_ascii() {
@@ -1069,8 +1163,19 @@ fn letter_fit_of_tallies(tallies: impl Iterator<Item = (char, usize)>) -> f64 {
     // How well the letters fit each language, in the order of LETTERS.
     let index = letter_index();
     let mut fit = [0.0f64; 64];
+    // Latin letters of the context language's alphabet, common or rare:
+    // the tables' shares of accented letters are rough (German ä counts
+    // as rare), but whether a letter belongs to the alphabet is not.
+    let mut in_context = 0usize;
     for (c, script, n) in &counts {
-        if let Ok(at) = index.binary_search_by_key(c, |entry| entry.letter) {
+        let found = index.binary_search_by_key(c, |entry| entry.letter).ok();
+        if let Some(language) = context
+            && *script == Script::Latin
+            && found.is_some_and(|at| (index[at].common | index[at].rare) & (1 << language) != 0)
+        {
+            in_context += n;
+        }
+        if let Some(at) = found {
             let entry = &index[at];
             for (mask, weight) in [(entry.common, 1.0), (entry.rare, 0.75)] {
                 let mut bits = mask;
@@ -1094,12 +1199,15 @@ fn letter_fit_of_tallies(tallies: impl Iterator<Item = (char, usize)>) -> f64 {
             .filter(|(_, s, _)| *s == script)
             .map(|(_, _, n)| n)
             .sum();
-        let best = letters::LETTERS
-            .iter()
-            .enumerate()
-            .filter(|(_, (s, _, _))| *s == script)
-            .map(|(language, _)| fit[language])
-            .max_by(f64::total_cmp);
+        let best = match context {
+            Some(_) if script == Script::Latin => Some(in_context as f64),
+            _ => letters::LETTERS
+                .iter()
+                .enumerate()
+                .filter(|(_, (s, _, _))| *s == script)
+                .map(|(language, _)| fit[language])
+                .max_by(f64::total_cmp),
+        };
         fitting += best.unwrap_or(letters as f64);
     }
     fitting / total as f64
@@ -1199,11 +1307,18 @@ fn judge_chars(
     let mut word_starts_lower = false;
     // The character before, whatever it is, for Thai's spelling rules.
     let mut before = ' ';
+    // Whether the character before is a sign of another script's block
+    // glued to the letter before it ("ge๏nstalleerd": Dutch ï read as
+    // windows-874): a letter right after it costs a penalty.
+    let mut foreign_sign_after_letter = false;
     for c in chars {
         if penalty > limit {
             return None;
         }
         let prior_char = std::mem::replace(&mut before, c);
+        if std::mem::take(&mut foreign_sign_after_letter) && is_letter_fast(c) {
+            penalty += FOREIGN_SIGN_PENALTY;
+        }
         if c.is_ascii() {
             // The common case, kept cheap.
             if c.is_ascii_whitespace() {
@@ -1297,6 +1412,12 @@ fn judge_chars(
             }
             previous = Some((script, c, class.is_lower()));
         } else if !is_word_internal(c) {
+            if let Some((prev_script, prev, _)) = previous {
+                foreign_sign_after_letter = prior_char == prev
+                    && Script::block_of(c).is_some_and(|block| {
+                        block != prev_script && !block.mixes_with(prev_script)
+                    });
+            }
             previous = None;
         }
     }
@@ -1353,6 +1474,15 @@ fn final_form_penalty(before: char, c: char) -> f64 {
         3.0
     } else {
         0.0
+    }
+}
+
+/// Whether `c` is a letter, ASCII or of a script [`Script::of`] knows.
+fn is_letter_fast(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        Script::of(c).is_some()
     }
 }
 
@@ -1604,6 +1734,88 @@ mod tests {
         let guess = guess_legacy(&bytes);
         assert_eq!(guess.encoding, encoding_rs::WINDOWS_1251);
         assert!(guess.confidence > 0.8, "{guess:?}");
+    }
+
+    /// Texts of a language whose letters are nearly all ASCII, with a few
+    /// accented ones: thin evidence, where the words around them decide.
+    const FEW_ACCENTS: &[(&str, &str)] = &[
+        (
+            "Il programma legge il file di configurazione all'avvio. Se il file \
+             non esiste, il programma usa i valori predefiniti e scrive un avviso \
+             nel registro. Il nome del gruppo è scelto dall'amministratore del \
+             sistema quando crea il conto per un nuovo utente della rete.",
+            "windows-1252",
+        ),
+        (
+            "Het programma leest het bestand met de instellingen wanneer het \
+             wordt gestart. Als het pakket al is geïnstalleerd, wordt het niet \
+             opnieuw geïnstalleerd en blijft de oude versie staan tot de \
+             beheerder een nieuwe versie kiest en die laat installeren.",
+            "windows-1252",
+        ),
+        (
+            "Le programme lit le fichier de configuration au démarrage. Si le \
+             fichier manque, il écrit un message dans le journal et continue avec \
+             les valeurs par défaut; la règle vaut aussi pour les options de la \
+             ligne de commande, qui passent toujours avant celles du fichier.",
+            "windows-1252",
+        ),
+        (
+            "The new menu of the small café near the station in Zürich offers \
+             soup, bread and coffee at noon, and the owner says that the prices \
+             will stay the same for the rest of the year, whatever the cost of \
+             the flour and the milk that he buys from the farms around the town.",
+            "windows-1252",
+        ),
+        (
+            "Program czyta plik konfiguracyjny przy starcie. Jeśli pliku nie ma, \
+             program zapisuje ostrzeżenie w dzienniku i używa wartości domyślnych \
+             dla wszystkich opcji, a administrator może je potem zmienić.",
+            "windows-1250",
+        ),
+    ];
+
+    #[test]
+    fn the_words_around_a_few_accented_letters_decide_their_reading() {
+        let mut failures = Vec::new();
+        for (text, name) in FEW_ACCENTS {
+            for name in [
+                *name,
+                if *name == "windows-1250" {
+                    "ISO-8859-2"
+                } else {
+                    "ISO-8859-15"
+                },
+            ] {
+                let encoding = Encoding::for_label(name.as_bytes()).unwrap();
+                let bytes = encode(encoding, text);
+                let decoded = crate::decode::decode(&bytes, &Default::default()).unwrap();
+                if decoded.text != *text {
+                    let found = decoded.report.encoding.name();
+                    failures.push(format!("{name}: found {found} for {text:.30}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    #[test]
+    fn a_sign_of_another_script_inside_a_word_is_mojibake() {
+        // Dutch ï (0xEF) read as windows-874 is Thai's ๏, a sign, not a
+        // letter: glued between two letters it costs as much as a letter
+        // of another script would.
+        let (clean, _) = judge("geïnstalleerd", true);
+        let (glued, _) = judge("ge\u{0E4F}nstalleerd", true);
+        assert_eq!(clean, 1.0);
+        assert!(glued < clean - 0.2, "{glued}");
+        // A sign of the letters' own script is no mojibake (an Arabic
+        // comma written without the space after it), nor is one after a
+        // word.
+        assert_eq!(judge("كلمة،كلمة", true).0, 1.0);
+        assert_eq!(
+            judge("word\u{0E4F} next", true).0,
+            judge("word\u{0E4F}", true).0
+        );
     }
 
     #[test]
