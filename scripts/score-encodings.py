@@ -7,6 +7,8 @@ of the files inside, as in the tests/ folder of the chardet sdist:
 corpus is ever committed; see docs/encoding-accuracy.md for how to get one.
 
     scripts/score-encodings.py CORPUS [--cmd TEMPLATE] [--name NAME] [--save FILE]
+    scripts/score-encodings.py --man-pages OUT               build a corpus from man pages
+    scripts/score-encodings.py CORPUS --transcode OUT        re-encode a corpus's texts
     scripts/score-encodings.py --table A.json B.json ...     side-by-side table
     python scripts/score-encodings.py --python-detector chardet FILE...
 
@@ -71,6 +73,7 @@ LABELS = {
     "iso-8859-5": ["ISO-8859-5"],
     "windows-1251": ["windows-1251"],
     "koi8-r": ["KOI8-R"],
+    "koi8-u": ["KOI8-U"],
     "ibm866": ["IBM866"],
     "maccyrillic": ["x-mac-cyrillic"],
     "iso-8859-6": ["ISO-8859-6"],
@@ -403,6 +406,55 @@ def transcode(root, out):
     print(f"score: wrote {len(written)} files under {out}", file=sys.stderr)
 
 
+# Language directories of /usr/share/man -> language group of FAMILIES.
+MAN_LANGUAGES = {
+    "da": "western", "de": "western", "es": "western", "fi": "western", "fr": "western",
+    "it": "western", "nl": "western", "pt": "western", "pt_BR": "western", "sv": "western",
+    "cs": "czech", "hr": "croatian", "hu": "hungarian", "pl": "polish", "ro": "romanian",
+    "sl": "slovene", "ru": "russian", "tr": "turkish", "uk": "ukrainian",
+}
+FAMILIES["ukrainian"] = ["windows-1251", "KOI8-U", "ISO-8859-5"]
+
+
+def man_pages(out, man_root="/usr/share/man"):
+    """Builds a labelled corpus from the translated manual pages installed on
+    this machine: each page rendered to plain text (groff), then encoded in
+    the encodings of its language's script, into
+    out/<encoding>-<language>/. Real text in many languages, with few
+    accented letters in a lot of English (untranslated options, names):
+    the case where the words around those letters must decide. Pages an
+    encoding cannot represent, and pages that are all ASCII, are skipped.
+    Nothing built here is ever committed (the pages have their own
+    licences)."""
+    import glob
+    import gzip
+    written = 0
+    for language, group in sorted(MAN_LANGUAGES.items()):
+        pages = sorted(glob.glob(os.path.join(man_root, language, "man*", "*.gz")))
+        for page in pages:
+            with gzip.open(page, "rb") as handle:
+                source = handle.read()
+            rendered = subprocess.run(
+                ["groff", "-k", "-Kutf8", "-man", "-Tutf8", "-P-cbou"],
+                input=source, capture_output=True, env=dict(os.environ, MANWIDTH="100"))
+            lines = rendered.stdout.decode("utf-8", errors="replace").splitlines()
+            text = "\n".join(line.strip() for line in lines if line.strip()) + "\n"
+            if len(text) < 300 or text.isascii() or "\ufffd" in text:
+                continue
+            name = os.path.basename(page)[:-len(".gz")] + ".txt"
+            for target in FAMILIES[group]:
+                try:
+                    encoded = text.encode(ENCODE_CODEC.get(target, target.lower()))
+                except (UnicodeEncodeError, LookupError):
+                    continue
+                folder = os.path.join(out, f"{target.lower()}-{group}")
+                os.makedirs(folder, exist_ok=True)
+                with open(os.path.join(folder, f"{language}-{name}"), "wb") as handle:
+                    handle.write(encoded)
+                written += 1
+    print(f"score: wrote {written} files under {out}", file=sys.stderr)
+
+
 def python_detector(module, paths):
     """Prints JSON Lines for `paths` as chardet or charset-normalizer sees them."""
     if module == "chardet":
@@ -433,7 +485,12 @@ def main():
     parser.add_argument("--table", nargs="+", metavar="RESULTS", help="side-by-side table of saved results")
     parser.add_argument("--python-detector", metavar="MODULE", help="act as a detector command")
     parser.add_argument("--transcode", metavar="OUT", help="re-encode the corpus's texts into OUT")
+    parser.add_argument("--man-pages", metavar="OUT",
+                        help="build a labelled corpus into OUT from this machine's translated man pages")
     args = parser.parse_args()
+    if args.man_pages:
+        man_pages(args.man_pages)
+        return
     if args.python_detector:
         python_detector(args.python_detector, args.paths)
         return
