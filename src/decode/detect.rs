@@ -1414,9 +1414,10 @@ fn judge_chars(
         } else if !is_word_internal(c) {
             if let Some((prev_script, prev, _)) = previous {
                 foreign_sign_after_letter = prior_char == prev
-                    && Script::block_of(c).is_some_and(|block| {
-                        block != prev_script && !block.mixes_with(prev_script)
-                    });
+                    && (is_never_inside_a_word(c)
+                        || Script::block_of(c).is_some_and(|block| {
+                            block != prev_script && !block.mixes_with(prev_script)
+                        }));
             }
             previous = None;
         }
@@ -1475,6 +1476,17 @@ fn final_form_penalty(before: char, c: char) -> f64 {
     } else {
         0.0
     }
+}
+
+/// Signs that no word holds: bullets, daggers, per mille, the trade mark,
+/// the section and pilcrow signs ("ge•nstalleerd" is Mac Roman "ï" read
+/// as windows-1252). Quotation marks are not among them: a quote typed for
+/// an apostrophe ("don‘t") is common.
+fn is_never_inside_a_word(c: char) -> bool {
+    matches!(
+        c,
+        '•' | '‣' | '†' | '‡' | '‰' | '‱' | '™' | '§' | '¶' | '¤' | '¦'
+    )
 }
 
 /// Whether `c` is a letter, ASCII or of a script [`Script::of`] knows.
@@ -1808,6 +1820,10 @@ mod tests {
         let (glued, _) = judge("ge\u{0E4F}nstalleerd", true);
         assert_eq!(clean, 1.0);
         assert!(glued < clean - 0.2, "{glued}");
+        // Mac Roman ï read as windows-1252 is a bullet, which no word holds;
+        // a quote typed for an apostrophe is no sign of mojibake.
+        assert!(judge("ge•nstalleerd", true).0 < clean - 0.2);
+        assert_eq!(judge("don‘t", true).0, 1.0);
         // A sign of the letters' own script is no mojibake (an Arabic
         // comma written without the space after it), nor is one after a
         // word.
