@@ -41,17 +41,25 @@ pub(crate) fn advance(bytes: &[u8], at: usize, counter: &mut Counter) -> usize {
 /// instructions of converting a large text).
 #[inline]
 pub(crate) fn count_chars(text: &str) -> usize {
+    count_char_starts(text.as_bytes())
+}
+
+/// The bytes of `bytes` that start a UTF-8 character (every byte but a
+/// continuation byte): [`count_chars`] for a run of UTF-8 that may begin
+/// or end inside a character, as the offset map counts it.
+#[inline]
+pub(crate) fn count_char_starts(bytes: &[u8]) -> usize {
     #[cfg(target_arch = "x86_64")]
     {
-        if text.len() >= 64
+        if bytes.len() >= 64
             && is_x86_feature_detected!("avx2")
             && is_x86_feature_detected!("popcnt")
         {
             // SAFETY: the CPU has AVX2 and POPCNT.
-            return unsafe { avx2::count_chars(text.as_bytes()) };
+            return unsafe { avx2::count_chars(bytes) };
         }
     }
-    text.chars().count()
+    bytes.iter().filter(|&&b| (b as i8) >= -64).count()
 }
 
 /// Whether this machine counts with [`advance`], for the tests.
@@ -156,7 +164,7 @@ mod avx2 {
     use super::{BlockMasks, class_sets};
     use crate::model::Counter;
 
-    /// [`super::count_chars`] of `bytes`, a whole UTF-8 text.
+    /// [`super::count_char_starts`] of `bytes`.
     #[target_feature(enable = "avx2,popcnt")]
     pub(super) fn count_chars(bytes: &[u8]) -> usize {
         // A continuation byte is 0x80 to 0xBF: below -64 as a signed byte.
@@ -497,6 +505,15 @@ mod tests {
             text.push_str(pieces[(seed >> 16) as usize % pieces.len()]);
             // Every prefix, so that each length and each tail is tried.
             assert_eq!(count_chars(&text), text.chars().count(), "{text:?}");
+        }
+        // Runs cut anywhere, inside characters too, as the offset map asks.
+        let bytes = text.as_bytes();
+        for start in 0..8 {
+            for end in (bytes.len() - 70..bytes.len()).step_by(3) {
+                let run = &bytes[start..end];
+                let expected = run.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+                assert_eq!(count_char_starts(run), expected, "{start}..{end}");
+            }
         }
     }
 

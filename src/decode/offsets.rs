@@ -36,7 +36,7 @@ impl Unit {
     /// UTF-8 bytes. The run may start or end inside a character: a
     /// character counts in the run that holds its first byte.
     fn width_of(self, text: &[u8]) -> usize {
-        let chars = text.iter().filter(|&&b| !is_continuation(b)).count();
+        let chars = crate::word_simd::count_char_starts(text);
         match self {
             Unit::Byte => chars,
             Unit::Utf16 => {
@@ -101,11 +101,6 @@ impl OffsetMap {
             }
         }
     }
-}
-
-/// Whether `byte` continues a UTF-8 character rather than starting one.
-fn is_continuation(byte: u8) -> bool {
-    byte & 0xC0 == 0x80
 }
 
 /// Builds the index of an [`OffsetMap::Walk`] from the decoded text as a
