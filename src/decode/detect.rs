@@ -1035,6 +1035,8 @@ fn high_byte_words(sample: &[u8]) -> Cow<'_, [u8]> {
 const CONTEXT_MIN_LETTERS: usize = 50;
 /// At most this many bytes of ASCII words go to the language guess.
 const CONTEXT_LIMIT: usize = 2 * 1024;
+/// Bytes of the sample searched for those words.
+const CONTEXT_SCAN_BYTES: usize = 64 * 1024;
 
 /// The language of the ASCII words in the lines of `sample` that hold
 /// non-ASCII bytes, as an index into `LETTERS`, when it is a language of
@@ -1047,7 +1049,10 @@ fn context_language(sample: &[u8]) -> Option<usize> {
     let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
     let mut ascii = String::new();
     let mut letters = 0;
-    let lines = sample
+    // The first lines suffice: a large sample of Arabic or Cyrillic holds
+    // few ASCII words and would otherwise be split whole for nothing.
+    let scanned = &sample[..sample.len().min(CONTEXT_SCAN_BYTES)];
+    let lines = scanned
         .split(|&b| b == b'\n')
         .filter(|line| !line.is_ascii());
     let words = lines.flat_map(|line| line.split(is_space));
