@@ -878,27 +878,10 @@ fn byte_counts(bytes: &[u8]) -> [usize; 128] {
 }
 
 /// What each byte value 0x80 to 0xFF decodes to in a single-byte
-/// encoding (encoding_rs maps every byte of those to one character,
-/// U+FFFD for an unmapped one), built once per encoding and thread.
-fn single_byte_table(encoding: &'static Encoding) -> [char; 128] {
-    use std::cell::RefCell;
-    thread_local! {
-        static TABLES: RefCell<Vec<(&'static Encoding, [char; 128])>> =
-            const { RefCell::new(Vec::new()) };
-    }
-    TABLES.with_borrow_mut(|tables| {
-        if let Some((_, table)) = tables.iter().find(|(e, _)| *e == encoding) {
-            return *table;
-        }
-        let high: Vec<u8> = (0x80..=0xFF).collect();
-        let (text, _) = encoding.decode_without_bom_handling(&high);
-        let mut table = ['\u{FFFD}'; 128];
-        for (slot, c) in table.iter_mut().zip(text.chars()) {
-            *slot = c;
-        }
-        tables.push((encoding, table));
-        table
-    })
+/// encoding (U+FFFD for an unmapped one), from the table the decoder
+/// keeps for each encoding.
+fn single_byte_table(encoding: &'static Encoding) -> &'static [char; 128] {
+    &super::ByteWidths::of(encoding).high_chars
 }
 
 /// Whether two single-byte encodings decode every present byte value to

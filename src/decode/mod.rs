@@ -506,8 +506,8 @@ fn decode_single_byte(
     let second_index = WalkBuilder::new(Unit::Byte, first_size.utf8, start + cut);
     let (first_index, second_index) = both_halves(
         !second.is_empty(),
-        || decode_into(&widths, first, first_text, first_index),
-        || decode_into(&widths, second, second_text, second_index),
+        || decode_into(widths, first, first_text, first_index),
+        || decode_into(widths, second, second_text, second_index),
     );
     let (Some(mut index), Some(second_index)) = (first_index, second_index) else {
         // Never expected (the room was measured with the decoder's own
@@ -536,9 +536,13 @@ fn both_halves<A: Send>(
     }
 }
 
-/// What the byte values of a single-byte encoding decode to.
-#[derive(Clone, Copy)]
-struct ByteWidths {
+/// What the byte values of a single-byte encoding decode to (encoding_rs
+/// maps every byte of those to one character, U+FFFD for an unmapped one):
+/// for decoding and measuring here, and for judging candidate readings in
+/// `detect`.
+pub(super) struct ByteWidths {
+    /// The character of each value from 0x80 on.
+    pub(super) high_chars: [char; 128],
     /// The UTF-8 width of each value's character (3 for an unmapped value,
     /// which becomes U+FFFD).
     width: [u8; 256],
@@ -562,27 +566,29 @@ struct DecodedSize {
 const MEASURE_BY_COUNTS_BYTES: usize = 16 * 1024;
 
 impl ByteWidths {
-    /// The widths of `encoding`, worked out once per encoding and thread:
-    /// working them out decodes each of the 256 byte values on its own,
-    /// which took more time than decoding a small input whole.
-    fn of(encoding: &'static Encoding) -> ByteWidths {
-        use std::cell::RefCell;
-        thread_local! {
-            static KNOWN: RefCell<Vec<(&'static Encoding, ByteWidths)>> =
-                const { RefCell::new(Vec::new()) };
+    /// The table of `encoding`, worked out once per encoding and process:
+    /// working it out decodes each of the 256 byte values on its own, which
+    /// took more time than decoding a small input whole. Each table is
+    /// kept for the life of the process (at most one per single-byte
+    /// encoding, 2.5 KB each), so that it can be lent without a copy.
+    pub(super) fn of(encoding: &'static Encoding) -> &'static ByteWidths {
+        use std::sync::Mutex;
+        type Known = Vec<(&'static Encoding, &'static ByteWidths)>;
+        static KNOWN: Mutex<Known> = Mutex::new(Vec::new());
+        let mut known = KNOWN
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, widths)) = known.iter().find(|(e, _)| *e == encoding) {
+            return widths;
         }
-        KNOWN.with_borrow_mut(|known| {
-            if let Some((_, widths)) = known.iter().find(|(e, _)| *e == encoding) {
-                return *widths;
-            }
-            let widths = ByteWidths::work_out(encoding);
-            known.push((encoding, widths));
-            widths
-        })
+        let widths: &'static ByteWidths = Box::leak(Box::new(ByteWidths::work_out(encoding)));
+        known.push((encoding, widths));
+        widths
     }
 
     fn work_out(encoding: &'static Encoding) -> ByteWidths {
         let mut widths = ByteWidths {
+            high_chars: ['\u{FFFD}'; 128],
             width: [0; 256],
             unmapped: [false; 256],
             utf8: [[0; 4]; 256],
@@ -593,6 +599,9 @@ impl ByteWidths {
             widths.width[usize::from(value)] = text.len() as u8;
             widths.unmapped[usize::from(value)] = unmapped;
             widths.utf8[usize::from(value)][..text.len()].copy_from_slice(text.as_bytes());
+            if let (Some(high), Some(c)) = (value.checked_sub(0x80), text.chars().next()) {
+                widths.high_chars[usize::from(high)] = c;
+            }
         }
         widths
     }
@@ -934,9 +943,17 @@ mod tests {
         ] {
             let name = encoding.name();
             let widths = ByteWidths::of(encoding);
+            assert!(
+                std::ptr::eq(widths, ByteWidths::of(encoding)),
+                "{name} remembered"
+            );
             let fresh = ByteWidths::work_out(encoding);
             assert_eq!(widths.width, fresh.width, "{name}");
             assert_eq!(widths.unmapped, fresh.unmapped, "{name}");
+            // The characters of the high bytes, as one decoding of all of them gives.
+            let high: Vec<u8> = (0x80..=0xFF).collect();
+            let (text, _) = encoding.decode_without_bom_handling(&high);
+            assert!(text.chars().eq(widths.high_chars.iter().copied()), "{name}");
             for len in [
                 0,
                 1,
