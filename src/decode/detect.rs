@@ -881,7 +881,7 @@ fn byte_counts(bytes: &[u8]) -> [usize; 128] {
 /// encoding (U+FFFD for an unmapped one), from the table the decoder
 /// keeps for each encoding.
 fn single_byte_table(encoding: &'static Encoding) -> &'static [char; 128] {
-    &super::ByteWidths::of(encoding).high_chars
+    &super::SingleByteTable::of(encoding).high_chars
 }
 
 /// Whether two single-byte encodings decode every present byte value to

@@ -471,17 +471,18 @@ const DECODE_STEP: usize = 32 * 1024;
 /// counting the byte values gives the exact length of the text and the
 /// number of unmapped bytes. The text is then written straight into a
 /// buffer of exactly that size, each half into its own part, and indexed
-/// for [`OffsetMap::Walk`] as it is written. Exact room matters beyond
-/// memory: encoding_rs writes into every page of the room it is given, and
-/// the worst case (three UTF-8 bytes per windows-1256 byte) would cost page
-/// faults for 70 MB never used on a 57 MB input.
+/// for [`OffsetMap::Walk`] as it is written, from the encoding's
+/// [`SingleByteTable`]. Exact room matters beyond memory: room for the
+/// worst case (three UTF-8 bytes per windows-1256 byte) is 70 MB more than
+/// a 57 MB input needs, and a zeroed buffer that large costs page faults
+/// for all of it.
 fn decode_single_byte(
     body: &[u8],
     start: usize,
     encoding: &'static Encoding,
     strict: bool,
 ) -> Result<(String, OffsetMap, usize)> {
-    let widths = ByteWidths::of(encoding);
+    let table = SingleByteTable::of(encoding);
     let cut = match body.len() >= PARALLEL_DECODE_BYTES {
         true => body.len() / 2,
         false => body.len(),
@@ -489,12 +490,12 @@ fn decode_single_byte(
     let (first, second) = body.split_at(cut);
     let (first_size, second_size) = both_halves(
         !second.is_empty(),
-        || widths.measure(first),
-        || widths.measure(second),
+        || table.measure(first),
+        || table.measure(second),
     );
     let replaced = first_size.unmapped + second_size.unmapped;
     if strict && replaced > 0 {
-        let at = body.iter().position(|&byte| widths.is_unmapped(byte));
+        let at = body.iter().position(|&byte| table.is_unmapped(byte));
         return Err(Error::Malformed {
             encoding: encoding.name(),
             offset: start + at.unwrap_or(0),
@@ -506,8 +507,8 @@ fn decode_single_byte(
     let second_index = WalkBuilder::new(Unit::Byte, first_size.utf8, start + cut);
     let (first_index, second_index) = both_halves(
         !second.is_empty(),
-        || decode_into(widths, first, first_text, first_index),
-        || decode_into(widths, second, second_text, second_index),
+        || decode_into(table, first, first_text, first_index),
+        || decode_into(table, second, second_text, second_index),
     );
     let (Some(mut index), Some(second_index)) = (first_index, second_index) else {
         // Never expected (the room was measured with the decoder's own
@@ -540,7 +541,7 @@ fn both_halves<A: Send>(
 /// maps every byte of those to one character, U+FFFD for an unmapped one):
 /// for decoding and measuring here, and for judging candidate readings in
 /// `detect`.
-pub(super) struct ByteWidths {
+pub(super) struct SingleByteTable {
     /// The character of each value from 0x80 on.
     pub(super) high_chars: [char; 128],
     /// The UTF-8 width of each value's character (3 for an unmapped value,
@@ -552,7 +553,7 @@ pub(super) struct ByteWidths {
     utf8: [[u8; 4]; 256],
 }
 
-/// The size of a run of input once decoded: see [`ByteWidths::measure`].
+/// The size of a run of input once decoded: see [`SingleByteTable::measure`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct DecodedSize {
     /// Bytes of UTF-8.
@@ -565,29 +566,30 @@ struct DecodedSize {
 /// zeroing the four tables of counts would cost more than that.
 const MEASURE_BY_COUNTS_BYTES: usize = 16 * 1024;
 
-impl ByteWidths {
+impl SingleByteTable {
     /// The table of `encoding`, worked out once per encoding and process:
     /// working it out decodes each of the 256 byte values on its own, which
     /// took more time than decoding a small input whole. Each table is
     /// kept for the life of the process (at most one per single-byte
     /// encoding, 2.5 KB each), so that it can be lent without a copy.
-    pub(super) fn of(encoding: &'static Encoding) -> &'static ByteWidths {
+    pub(super) fn of(encoding: &'static Encoding) -> &'static SingleByteTable {
         use std::sync::Mutex;
-        type Known = Vec<(&'static Encoding, &'static ByteWidths)>;
+        type Known = Vec<(&'static Encoding, &'static SingleByteTable)>;
         static KNOWN: Mutex<Known> = Mutex::new(Vec::new());
         let mut known = KNOWN
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((_, widths)) = known.iter().find(|(e, _)| *e == encoding) {
-            return widths;
+        if let Some((_, table)) = known.iter().find(|(e, _)| *e == encoding) {
+            return table;
         }
-        let widths: &'static ByteWidths = Box::leak(Box::new(ByteWidths::work_out(encoding)));
-        known.push((encoding, widths));
-        widths
+        let table: &'static SingleByteTable =
+            Box::leak(Box::new(SingleByteTable::work_out(encoding)));
+        known.push((encoding, table));
+        table
     }
 
-    fn work_out(encoding: &'static Encoding) -> ByteWidths {
-        let mut widths = ByteWidths {
+    fn work_out(encoding: &'static Encoding) -> SingleByteTable {
+        let mut table = SingleByteTable {
             high_chars: ['\u{FFFD}'; 128],
             width: [0; 256],
             unmapped: [false; 256],
@@ -596,14 +598,14 @@ impl ByteWidths {
         for value in 0..=255u8 {
             let byte = [value];
             let (text, unmapped) = encoding.decode_without_bom_handling(&byte);
-            widths.width[usize::from(value)] = text.len() as u8;
-            widths.unmapped[usize::from(value)] = unmapped;
-            widths.utf8[usize::from(value)][..text.len()].copy_from_slice(text.as_bytes());
+            table.width[usize::from(value)] = text.len() as u8;
+            table.unmapped[usize::from(value)] = unmapped;
+            table.utf8[usize::from(value)][..text.len()].copy_from_slice(text.as_bytes());
             if let (Some(high), Some(c)) = (value.checked_sub(0x80), text.chars().next()) {
-                widths.high_chars[usize::from(high)] = c;
+                table.high_chars[usize::from(high)] = c;
             }
         }
-        widths
+        table
     }
 
     fn is_unmapped(&self, byte: u8) -> bool {
@@ -670,7 +672,7 @@ impl ByteWidths {
         Some(at)
     }
 
-    /// [`ByteWidths::measure`] for a short input: each byte's width added.
+    /// [`SingleByteTable::measure`] for a short input: each byte's width added.
     fn measure_bytewise(&self, input: &[u8]) -> DecodedSize {
         let mut size = DecodedSize {
             utf8: 0,
@@ -686,14 +688,14 @@ impl ByteWidths {
 
 /// Decodes the single-byte `input` into exactly `out`, indexing the text
 /// as it is written. Each byte becomes the UTF-8 that encoding_rs decodes
-/// it to on its own (`ByteWidths::utf8`, U+FFFD for an unmapped one), the
+/// it to on its own (`SingleByteTable::utf8`, U+FFFD for an unmapped one), the
 /// same text as encoding_rs's decoder writes for the whole input, about
 /// five times faster on Arabic, where ASCII spaces break every run of
 /// letters and its decoder switches paths at each. `None` if the text does
 /// not fill `out` exactly with valid UTF-8, which would be a bug in the
 /// measure.
 fn decode_into(
-    widths: &ByteWidths,
+    table: &SingleByteTable,
     input: &[u8],
     out: &mut [u8],
     mut index: WalkBuilder,
@@ -702,7 +704,7 @@ fn decode_into(
     index.reserve(out.len());
     for step in input.chunks(DECODE_STEP) {
         let step_start = written;
-        written = widths.write_decoded(step, out, written)?;
+        written = table.write_decoded(step, out, written)?;
         index.extend(&out[step_start..written]);
     }
     (written == out.len() && simdutf8::basic::from_utf8(out).is_ok()).then_some(index)
@@ -930,7 +932,7 @@ mod tests {
     }
 
     #[test]
-    fn both_ways_of_measuring_agree_and_widths_are_remembered_per_encoding() {
+    fn both_ways_of_measuring_agree_and_tables_are_remembered_per_encoding() {
         // Every byte value in a different order at every length, across
         // the size where measuring switches from bytes to counts.
         let bytes: Vec<u8> = (0..3 * MEASURE_BY_COUNTS_BYTES)
@@ -942,18 +944,18 @@ mod tests {
             encoding_rs::KOI8_R,
         ] {
             let name = encoding.name();
-            let widths = ByteWidths::of(encoding);
+            let table = SingleByteTable::of(encoding);
             assert!(
-                std::ptr::eq(widths, ByteWidths::of(encoding)),
+                std::ptr::eq(table, SingleByteTable::of(encoding)),
                 "{name} remembered"
             );
-            let fresh = ByteWidths::work_out(encoding);
-            assert_eq!(widths.width, fresh.width, "{name}");
-            assert_eq!(widths.unmapped, fresh.unmapped, "{name}");
+            let fresh = SingleByteTable::work_out(encoding);
+            assert_eq!(table.width, fresh.width, "{name}");
+            assert_eq!(table.unmapped, fresh.unmapped, "{name}");
             // The characters of the high bytes, as one decoding of all of them gives.
             let high: Vec<u8> = (0x80..=0xFF).collect();
             let (text, _) = encoding.decode_without_bom_handling(&high);
-            assert!(text.chars().eq(widths.high_chars.iter().copied()), "{name}");
+            assert!(text.chars().eq(table.high_chars.iter().copied()), "{name}");
             for len in [
                 0,
                 1,
@@ -975,8 +977,8 @@ mod tests {
                         0
                     },
                 };
-                assert_eq!(widths.measure(input), expected, "{name} {len}");
-                assert_eq!(widths.measure_bytewise(input), expected, "{name} {len}");
+                assert_eq!(table.measure(input), expected, "{name} {len}");
+                assert_eq!(table.measure_bytewise(input), expected, "{name} {len}");
             }
         }
     }
