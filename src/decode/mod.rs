@@ -658,6 +658,20 @@ impl SingleByteTable {
                 continue;
             }
             let (some, after) = rest.split_at(rest.len().min(8));
+            // Eight characters take at most 32 bytes (a single-byte
+            // encoding's characters are in the BMP: three at most): with that
+            // much room left, they are written into a window of a known size.
+            if let Some(room) = out.get_mut(at..).and_then(|o| o.first_chunk_mut::<32>()) {
+                let mut used = 0;
+                for &byte in some {
+                    room.get_mut(used..used + 4)?
+                        .copy_from_slice(&self.utf8[usize::from(byte)]);
+                    used += usize::from(self.width[usize::from(byte)]);
+                }
+                at += used;
+                rest = after;
+                continue;
+            }
             for &byte in some {
                 let utf8 = &self.utf8[usize::from(byte)];
                 let width = usize::from(self.width[usize::from(byte)]);
