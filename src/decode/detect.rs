@@ -994,10 +994,9 @@ fn round3(value: f64) -> f64 {
 /// more than [`WORDS_LIMIT`] bytes of them. White space never occurs inside
 /// a multi-byte character of the legacy CJK encodings, so no character is cut.
 fn high_byte_words(sample: &[u8]) -> Cow<'_, [u8]> {
-    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
     let words = || {
         sample
-            .split(is_space)
+            .split(is_ascii_space)
             .filter(|word| word.iter().any(|&b| b >= 0x80))
     };
     let total: usize = words().map(|word| word.len() + 1).sum();
@@ -1008,6 +1007,12 @@ fn high_byte_words(sample: &[u8]) -> Cow<'_, [u8]> {
         out.push(b' ');
     }
     Cow::Owned(out)
+}
+
+/// The bytes that separate words, for cutting a sample into words before
+/// it is decoded: ASCII white space, which every candidate reads alike.
+fn is_ascii_space(b: &u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
 /// The words that are all ASCII in the lines that hold non-ASCII bytes
@@ -1029,26 +1034,25 @@ const CONTEXT_SCAN_BYTES: usize = 64 * 1024;
 /// letters from any language (a Turkish page listing English titles has
 /// English around its Turkish letters).
 fn context_language(sample: &[u8]) -> Option<usize> {
-    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
     let mut ascii = String::new();
-    let mut letters = 0;
+    let mut ascii_letters = 0;
     // The first lines suffice: a large sample of Arabic or Cyrillic holds
     // few ASCII words and would otherwise be split whole for nothing.
     let scanned = &sample[..sample.len().min(CONTEXT_SCAN_BYTES)];
     let lines = scanned
         .split(|&b| b == b'\n')
         .filter(|line| !line.is_ascii());
-    let words = lines.flat_map(|line| line.split(is_space));
+    let words = lines.flat_map(|line| line.split(is_ascii_space));
     for word in words.filter_map(prose_word) {
         if ascii.len() + word.len() >= CONTEXT_LIMIT {
             break;
         }
-        letters += word.iter().filter(|b| b.is_ascii_alphabetic()).count();
+        ascii_letters += word.iter().filter(|b| b.is_ascii_alphabetic()).count();
         // ASCII, so one char per byte.
         ascii.extend(word.iter().map(|&b| char::from(b)));
         ascii.push(' ');
     }
-    if letters < CONTEXT_MIN_LETTERS {
+    if ascii_letters < CONTEXT_MIN_LETTERS {
         return None;
     }
     let info = whatlang::detect(&ascii)?;

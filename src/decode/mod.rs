@@ -703,9 +703,9 @@ impl SingleByteTable {
 /// Decodes the single-byte `input` into exactly `out`, indexing the text
 /// as it is written. Each byte becomes the UTF-8 that encoding_rs decodes
 /// it to on its own (`SingleByteTable::utf8`, U+FFFD for an unmapped one), the
-/// same text as encoding_rs's decoder writes for the whole input, about
-/// five times faster on Arabic, where ASCII spaces break every run of
-/// letters and its decoder switches paths at each. `None` if the text does
+/// same text as encoding_rs's decoder writes for the whole input, in
+/// under half its instructions on Arabic, where ASCII spaces break every
+/// run of letters and its decoder switches paths at each. `None` if the text does
 /// not fill `out` exactly with valid UTF-8, which would be a bug in the
 /// measure.
 fn decode_into(
