@@ -76,6 +76,7 @@ pub fn report(path: Option<&str>, bytes: &[u8], options: &ConvertOptions) -> Det
             report.how = Some(decoded.report.source.as_str());
             report.language = match &options.lang {
                 Some(tag) => Some(tag.clone()),
+                None if format == "html" => crate::pipeline::html_language(&decoded),
                 None => lang::detect_language(&decoded.text),
             };
         }
@@ -150,6 +151,39 @@ mod tests {
         let line = String::from_utf8(tsv).unwrap();
         assert!(line.starts_with("a.txt\tKOI8-R\t"), "{line}");
         assert!(line.ends_with("\tdetected\ttext\tru\n"), "{line}");
+    }
+
+    #[test]
+    fn an_html_page_is_in_the_language_of_its_text_not_of_its_markup() {
+        // Scripts and styles in English words around a short article in
+        // German: whatlang on the raw page says English.
+        let script = "<script>// Load the navigation menu when the page has finished loading, \
+                      and show the list of related stories below the article.\n\
+                      function loadTheNavigationMenu() { return document.querySelector('nav'); }\n\
+                      var trackingEnabled = true; window.addEventListener('load', loadTheNavigationMenu);\n\
+                      // Send the reading time to the server every thirty seconds while the reader stays.\n\
+                      </script>";
+        let head = script.repeat(4);
+        let body = "<article><h1>Neue Regeln für den Stadtverkehr</h1>\
+                    <p>Die Stadt hat am Montag beschlossen, dass in der Innenstadt ab dem nächsten Jahr \
+                    weniger Autos fahren dürfen. Die Busse sollen dafür öfter kommen.</p></article>";
+        let page = format!("<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>");
+        assert_eq!(
+            lang::detect_language(&page).as_deref(),
+            Some("en"),
+            "the raw page"
+        );
+        let got = report(Some("a.html"), page.as_bytes(), &ConvertOptions::default());
+        assert_eq!(got.format, "html");
+        assert_eq!(got.language.as_deref(), Some("de"));
+        // A declared language wins, as in a conversion.
+        let declared = page.replace("<html>", "<html lang=\"de-AT\">");
+        let got = report(
+            Some("a.html"),
+            declared.as_bytes(),
+            &ConvertOptions::default(),
+        );
+        assert_eq!(got.language.as_deref(), Some("de-AT"));
     }
 
     #[test]

@@ -245,6 +245,16 @@ fn read_html(decoded: &Decoded) -> Result<(Article, Option<Direction>)> {
     Ok((article, declared_dir))
 }
 
+/// The language a conversion gives an HTML page: the one `<html lang>`
+/// declares, else the one of its article's text (not of its markup, which
+/// reads as English whatever the page is in). `None` when the page holds
+/// no article or its language cannot be told. For `--detect`.
+pub(crate) fn html_language(decoded: &Decoded) -> Option<String> {
+    let (mut article, _) = read_html(decoded).ok()?;
+    apply_language(&mut article, None);
+    article.lang
+}
+
 /// Reads a Markdown document; also returns the direction its front matter
 /// declares. A declared language is kept, and the direction then follows
 /// the text unless declared too.
