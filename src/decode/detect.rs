@@ -462,17 +462,11 @@ impl Script {
         if !c.is_alphabetic() {
             return None;
         }
+        if let Some(script) = Script::block_of(c) {
+            return Some(script);
+        }
         Some(match c as u32 {
             0x41..=0x24F | 0x1E00..=0x1EFF => Script::Latin,
-            0x370..=0x3FF | 0x1F00..=0x1FFF => Script::Greek,
-            0x400..=0x52F => Script::Cyrillic,
-            0x530..=0x58F => Script::Armenian,
-            0x590..=0x5FF | 0xFB1D..=0xFB4F => Script::Hebrew,
-            0x600..=0x6FF | 0x750..=0x77F | 0x8A0..=0x8FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
-                Script::Arabic
-            }
-            0x900..=0xDFF => Script::Indic,
-            0xE00..=0xE7F => Script::Thai,
             0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Script::Hangul,
             0x3040..=0x30FF => Script::Kana,
             0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => Script::Han,
@@ -481,8 +475,9 @@ impl Script {
     }
 
     /// The script whose block holds `c`, letter or not (Thai and Arabic
-    /// punctuation, Hebrew points...); `None` for Latin and for the blocks
-    /// every script shares (punctuation, symbols, digits).
+    /// punctuation, Hebrew points...); `None` for Latin, for the blocks
+    /// every script shares (punctuation, symbols, digits) and for the CJK
+    /// ones, which [`Script::of_slow`] names for letters only.
     fn block_of(c: char) -> Option<Script> {
         Some(match c as u32 {
             0x370..=0x3FF | 0x1F00..=0x1FFF => Script::Greek,
