@@ -366,6 +366,24 @@ ENCODE_CODEC = dict(CODEC, **{"Shift_JIS": "shift_jis", "EUC-KR": "euc_kr", "GBK
                               "Big5": "big5", "ISO-2022-JP": "iso2022_jp", "windows-874": "cp874"})
 
 
+def write_encoded(text, targets, out, group, name):
+    """Writes `text` encoded in each of `targets` that can represent it, as
+    out/<encoding>-<group>/<name>; returns the paths written."""
+    paths = []
+    for target in targets:
+        try:
+            encoded = text.encode(ENCODE_CODEC.get(target, target.lower()))
+        except (UnicodeEncodeError, LookupError):
+            continue
+        folder = os.path.join(out, f"{target.lower()}-{group}")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, name)
+        with open(path, "wb") as handle:
+            handle.write(encoded)
+        paths.append(path)
+    return paths
+
+
 def transcode(root, out):
     """Re-encodes the text of every scored file in the other encodings of its
     script (and in UTF-16 without BOM), into out/<encoding>-<group>/: a
@@ -391,18 +409,9 @@ def transcode(root, out):
             targets = ["Big5"] if LABELS[label][0] == "Big5" else ["GBK"]
         else:
             targets = FAMILIES.get(group, [])
-        for target in targets + ["UTF-16LE", "UTF-16BE"]:
-            try:
-                encoded = text.encode(ENCODE_CODEC.get(target, target.lower()))
-            except (UnicodeEncodeError, LookupError):
-                continue
-            folder_out = os.path.join(out, f"{target.lower()}-{group}")
-            os.makedirs(folder_out, exist_ok=True)
-            # Same-named files of two folders of one group: the later wins.
-            target_path = os.path.join(folder_out, os.path.basename(path))
-            with open(target_path, "wb") as handle:
-                handle.write(encoded)
-            written.add(target_path)
+        # Same-named files of two folders of one group: the later wins.
+        written.update(write_encoded(text, targets + ["UTF-16LE", "UTF-16BE"], out, group,
+                                     os.path.basename(path)))
     print(f"score: wrote {len(written)} files under {out}", file=sys.stderr)
 
 
@@ -442,16 +451,7 @@ def man_pages(out, man_root="/usr/share/man"):
             if len(text) < 300 or text.isascii() or "\ufffd" in text:
                 continue
             name = os.path.basename(page)[:-len(".gz")] + ".txt"
-            for target in FAMILIES[group]:
-                try:
-                    encoded = text.encode(ENCODE_CODEC.get(target, target.lower()))
-                except (UnicodeEncodeError, LookupError):
-                    continue
-                folder = os.path.join(out, f"{target.lower()}-{group}")
-                os.makedirs(folder, exist_ok=True)
-                with open(os.path.join(folder, f"{language}-{name}"), "wb") as handle:
-                    handle.write(encoded)
-                written += 1
+            written += len(write_encoded(text, FAMILIES[group], out, group, f"{language}-{name}"))
     print(f"score: wrote {written} files under {out}", file=sys.stderr)
 
 
