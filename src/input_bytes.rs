@@ -31,6 +31,11 @@ pub enum InputBytes {
     Mapped(memmap2::Mmap),
 }
 
+impl crate::model::text_sealed::Sealed for InputBytes {}
+
+/// A read buffer or a read-only mapping: the same bytes on every look.
+impl crate::model::StableBytes for InputBytes {}
+
 impl Deref for InputBytes {
     type Target = [u8];
 

@@ -7,6 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod text;
+pub(crate) use text::sealed as text_sealed;
+pub use text::{StableBytes, Text, TextSource};
+
 /// Version of the model's serialized shape. Consumers compare it before
 /// trusting field meanings; readers of artconv's own output refuse others.
 pub const SCHEMA_VERSION: &str = "1";
@@ -79,8 +83,9 @@ pub struct Block {
     /// What kind of text this is.
     #[serde(rename = "type")]
     pub kind: BlockKind,
-    /// The text, with markers (`>`, `-`, `1.`) removed and wrapped lines joined.
-    pub text: String,
+    /// The text, with markers (`>`, `-`, `1.`) removed and wrapped lines
+    /// joined; often a stretch of the input's decoded text, shared.
+    pub text: Text,
     /// Where the block came from in the original input bytes, markers included.
     pub span: Span,
 }
@@ -319,13 +324,14 @@ impl Article {
         let lead = self
             .blocks()
             .find(|block| block.kind == BlockKind::Paragraph)
-            .map(|block| block.text.clone());
+            .map(|block| block.text.to_string());
         self.lead = lead;
         let texts = self
             .title
             .iter()
-            .chain(self.sections.iter().filter_map(|s| s.heading.as_ref()))
-            .chain(self.blocks().map(|b| &b.text));
+            .map(String::as_str)
+            .chain(self.sections.iter().filter_map(|s| s.heading.as_deref()))
+            .chain(self.blocks().map(|b| b.text.as_str()));
         let mut stats = Stats {
             sections: self.sections.len() as u64,
             paragraphs: self
@@ -335,7 +341,7 @@ impl Article {
             blocks: self.blocks().count() as u64,
             ..Stats::default()
         };
-        let counts = count_texts(&texts.collect::<Vec<&String>>());
+        let counts = count_texts(&texts.collect::<Vec<&str>>());
         stats.words = counts.words;
         stats.characters = counts.characters;
         self.stats = stats;
@@ -373,8 +379,8 @@ const PARALLEL_COUNT_BYTES: usize = 4 * 1024 * 1024;
 /// step after reading a large input (0.15 s for 100 MB of Arabic), and
 /// each text counts on its own, so a large article is split in two halves
 /// of about the same size and the second half counted on another thread.
-fn count_texts(texts: &[&String]) -> TextCounts {
-    let sum = |texts: &[&String]| {
+fn count_texts(texts: &[&str]) -> TextCounts {
+    let sum = |texts: &[&str]| {
         let mut counts = TextCounts::default();
         for text in texts {
             counts += count_text(text);
@@ -664,7 +670,7 @@ mod tests {
     fn large_articles_count_the_same_on_two_threads() {
         let paragraph = "Der Bär's كتـــاب 日本語 ß1 — «é» ".repeat(1000);
         let texts: Vec<String> = (0..200).map(|i| format!("{i} {paragraph}")).collect();
-        let refs: Vec<&String> = texts.iter().collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         assert!(texts.iter().map(String::len).sum::<usize>() >= PARALLEL_COUNT_BYTES);
         let mut expected = TextCounts::default();
         for text in &texts {

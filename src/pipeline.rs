@@ -6,8 +6,12 @@
 use crate::decode::{self, DecodeOptions, Decoded};
 use crate::error::Result;
 use crate::lang;
-use crate::model::{Article, Direction, FormatSource, Metadata, SCHEMA_VERSION, Source, Stats};
+use crate::model::{
+    Article, Direction, FormatSource, Metadata, SCHEMA_VERSION, Source, StableBytes, Stats,
+    TextSource,
+};
 use crate::readers::{self, InputFormat};
+use std::sync::Arc;
 
 /// Everything a conversion needs besides the bytes.
 #[derive(Debug, Clone)]
@@ -91,25 +95,32 @@ pub fn convert_all_owned(
 /// such as a mapped file: UTF-8 input is read in place, and input in any
 /// other encoding is let go as soon as it is decoded, so that a large
 /// legacy file does not stay in memory beside its decoded text while it
-/// is read. The articles are the same as [`convert_all`]'s.
+/// is read. The articles hold on to the decoded text (the input's own
+/// bytes, for UTF-8) and the plain-text reader's blocks share it instead
+/// of copying it. The articles are the same as [`convert_all`]'s.
 ///
 /// # Errors
 ///
 /// As [`convert_all`].
-pub fn convert_all_held<B: std::ops::Deref<Target = [u8]>>(
+pub fn convert_all_held<B: StableBytes>(
     bytes: B,
     path: Option<&str>,
     options: &ConvertOptions,
 ) -> Result<Vec<Article>> {
     let (format, format_source, decode_options) = prepare(&bytes, path, options)?;
+    let bytes = Arc::new(bytes);
     let decoded = decode::decode(&bytes, &decode_options)?;
     if matches!(decoded.text, std::borrow::Cow::Borrowed(_)) {
+        let decoded = match TextSource::within(&bytes, &decoded.text) {
+            Some(source) => decoded.held_in(source),
+            None => decoded,
+        };
         return read(decoded, path, format, format_source, options);
     }
-    // The text is a new string already: owning it copies nothing.
-    let decoded = decoded.into_owned();
+    // The text is a new string already: holding it copies nothing.
+    let (source, rest) = decoded.into_held();
     drop(bytes);
-    read(decoded, path, format, format_source, options)
+    read(rest.over(&source), path, format, format_source, options)
 }
 
 /// [`convert`] for bytes the caller no longer needs (see
@@ -327,7 +338,8 @@ fn sample_text(article: &Article) -> String {
     for text in article
         .title
         .iter()
-        .chain(article.blocks().map(|b| &b.text))
+        .map(String::as_str)
+        .chain(article.blocks().map(|b| b.text.as_str()))
     {
         sample.push_str(text);
         sample.push('\n');

@@ -138,7 +138,11 @@ fn block() -> impl Strategy<Value = Block> {
         BlockKind::ListItem,
         BlockKind::Code,
     ]);
-    (kind, hostile_text(20), span()).prop_map(|(kind, text, span)| Block { kind, text, span })
+    (kind, hostile_text(20), span()).prop_map(|(kind, text, span)| Block {
+        kind,
+        text: text.into(),
+        span,
+    })
 }
 
 fn section() -> impl Strategy<Value = Section> {

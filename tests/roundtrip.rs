@@ -83,7 +83,6 @@ fn all_text(article: &Article) -> impl Iterator<Item = &str> {
         .title
         .iter()
         .chain(article.sections.iter().filter_map(|s| s.heading.as_ref()))
-        .chain(article.blocks().map(|b| &b.text))
         .chain(meta.authors.iter().chain(&meta.keywords))
         .chain(
             [
@@ -98,6 +97,7 @@ fn all_text(article: &Article) -> impl Iterator<Item = &str> {
             .flatten(),
         )
         .map(String::as_str)
+        .chain(article.blocks().map(|b| b.text.as_str()))
 }
 
 fn write(article: &Article, format: OutputFormat) -> Vec<u8> {
@@ -292,7 +292,7 @@ fn block() -> impl Strategy<Value = Block> {
         }
         Block {
             kind,
-            text,
+            text: text.into(),
             span: Span { start: 0, end: 1 },
         }
     })

@@ -25,7 +25,7 @@ use encoding_rs::{DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
 use std::borrow::Cow;
 
 use crate::error::{Error, Result};
-use crate::model::{EncodingSource, Newline};
+use crate::model::{EncodingSource, Newline, TextSource};
 use offsets::{OffsetMap, PiecesBuilder, Unit, WalkBuilder};
 
 /// What the caller knows before decoding.
@@ -117,16 +117,69 @@ pub struct Decoded<'a> {
     /// How it was decoded.
     pub report: EncodingReport,
     offsets: OffsetMap,
+    /// The same text, held so that blocks can share it (see
+    /// [`Decoded::held_in`] and [`Decoded::into_held`]); `None` when the
+    /// caller keeps the input itself.
+    source: Option<TextSource>,
 }
 
-impl Decoded<'_> {
+/// A [`Decoded`] whose text has gone to a [`TextSource`]:
+/// [`DecodedRest::over`] makes it whole again, reading from the source.
+#[derive(Debug)]
+pub struct DecodedRest {
+    report: EncodingReport,
+    offsets: OffsetMap,
+}
+
+impl DecodedRest {
+    /// The decoded input again, its text read from `source` (which must
+    /// hold the text [`Decoded::into_held`] gave).
+    pub fn over(self, source: &TextSource) -> Decoded<'_> {
+        Decoded {
+            text: Cow::Borrowed(source.as_str()),
+            report: self.report,
+            offsets: self.offsets,
+            source: Some(source.clone()),
+        }
+    }
+}
+
+impl<'a> Decoded<'a> {
     /// The same, owning its text (a copy only when it was borrowed).
     pub fn into_owned(self) -> Decoded<'static> {
         Decoded {
             text: Cow::Owned(self.text.into_owned()),
             report: self.report,
             offsets: self.offsets,
+            source: self.source,
         }
+    }
+
+    /// Marks the text as held by `source` as well, so that readers can
+    /// let blocks share it. `source` is ignored unless it holds this very
+    /// text (the same bytes in memory, not a copy).
+    pub fn held_in(mut self, source: TextSource) -> Decoded<'a> {
+        let held = source.as_str();
+        if held.as_ptr() == self.text.as_ptr() && held.len() == self.text.len() {
+            self.source = Some(source);
+        }
+        self
+    }
+
+    /// Splits the text off into a [`TextSource`] of its own (a copy only
+    /// when it was borrowed), and keeps the rest for [`DecodedRest::over`].
+    pub fn into_held(self) -> (TextSource, DecodedRest) {
+        let source = TextSource::of_string(self.text.into_owned());
+        let rest = DecodedRest {
+            report: self.report,
+            offsets: self.offsets,
+        };
+        (source, rest)
+    }
+
+    /// The source that holds [`Decoded::text`], when there is one.
+    pub fn source(&self) -> Option<&TextSource> {
+        self.source.as_ref()
     }
 
     /// Byte offset in the original input of the character that starts at
@@ -359,6 +412,7 @@ fn finish_text<'a>(
         },
         text,
         offsets,
+        source: None,
     })
 }
 

@@ -1147,7 +1147,11 @@ impl<'a> Emitter<'_, 'a> {
         if text.is_empty() || !text.chars().any(char::is_alphanumeric) {
             return;
         }
-        self.current.blocks.push(Block { kind, text, span });
+        self.current.blocks.push(Block {
+            kind,
+            text: text.into(),
+            span,
+        });
     }
 
     fn flush_section(&mut self) {

@@ -95,7 +95,7 @@ pub fn read(decoded: &Decoded) -> Result<MarkdownDoc> {
                 .into_iter()
                 .map(|(kind, text, range)| Block {
                     kind,
-                    text,
+                    text: text.into(),
                     span: span(with_indentation(&decoded.text, range)),
                 })
                 .collect(),

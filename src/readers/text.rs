@@ -22,7 +22,7 @@
 
 use crate::decode::Decoded;
 use crate::error::{Error, Result};
-use crate::model::{Block, BlockKind, Section, Span, count_words, is_cjk};
+use crate::model::{Block, BlockKind, Section, Span, Text, count_words, is_cjk};
 
 /// The longest line (in characters) that still looks like a title.
 const TITLE_MAX_CHARS: usize = 200;
@@ -91,14 +91,15 @@ fn units_of(text: &str) -> Vec<Unit> {
 
 /// [`units_of`] on the calling thread alone.
 fn units_in_one(text: &str) -> Vec<Unit> {
-    units_in(text, 0..text.len())
+    units_in(text, 0..text.len(), text.len())
 }
 
 /// [`units_of`] with the text cut at `cut`, the start of a blank line.
 fn units_in_two(text: &str, cut: usize) -> Vec<Unit> {
+    // The first half's vector is made with room for the second's too.
     let (mut units, rest) = crate::parallel::join(
-        || units_in(text, 0..cut),
-        || units_in(text, cut..text.len()),
+        || units_in(text, 0..cut, text.len()),
+        || units_in(text, cut..text.len(), text.len() - cut),
     );
     units.extend(rest);
     units
@@ -211,7 +212,11 @@ enum Mark {
 #[derive(Debug, Clone)]
 struct Unit {
     mark: Mark,
-    text: String,
+    /// The text when it is not `start..end` of the decoded text as it
+    /// stands (lines joined, a marker taken off); `None` for the common
+    /// paragraph on one line, which the block then shares with the input
+    /// instead of copying.
+    made: Option<String>,
     /// Decoded byte range, from the first non-blank character to the last.
     start: usize,
     end: usize,
@@ -259,15 +264,54 @@ impl Shape {
 }
 
 impl Unit {
-    fn new(mark: Mark, text: String, start: usize, end: usize) -> Unit {
-        let shape = Shape::of(&text);
+    /// A unit whose text is `made` from the lines at `start..end`.
+    fn new(mark: Mark, made: String, start: usize, end: usize) -> Unit {
+        let shape = Shape::of(&made);
         Unit {
             mark,
-            text,
+            made: Some(made),
             start,
             end,
             alone: false,
             shape,
+        }
+    }
+
+    /// A unit whose text is `text[start..end]` as it stands.
+    fn stretch(mark: Mark, text: &str, start: usize, end: usize) -> Unit {
+        Unit {
+            mark,
+            made: None,
+            start,
+            end,
+            alone: false,
+            shape: Shape::of(&text[start..end]),
+        }
+    }
+
+    /// The unit's text; `text` is the decoded text it was found in.
+    #[cfg(test)]
+    fn text<'a>(&'a self, text: &'a str) -> &'a str {
+        self.made.as_deref().unwrap_or(&text[self.start..self.end])
+    }
+
+    /// The unit's text as a block's: shared with `decoded`'s source when
+    /// it is a stretch of it and the source is held, a copy otherwise.
+    fn into_text(self, decoded: &Decoded) -> Text {
+        match self.made {
+            Some(made) => Text::from(made),
+            None => decoded
+                .source()
+                .and_then(|source| Text::shared(source, self.start..self.end))
+                .unwrap_or_else(|| Text::from(&decoded.text[self.start..self.end])),
+        }
+    }
+
+    /// The unit's text as a string of its own (a title, a heading).
+    fn into_string(self, decoded: &Decoded) -> String {
+        match self.made {
+            Some(made) => made,
+            None => decoded.text[self.start..self.end].to_owned(),
         }
     }
 
@@ -279,10 +323,11 @@ impl Unit {
 /// The units of `text[range]` (which starts at the start of a line),
 /// block by block: the lines of one block are gathered, split into units,
 /// and let go before the next block, so that no list of all the lines is
-/// ever held (it was a fifth of the memory of reading a large text).
-fn units_in(text: &str, range: std::ops::Range<usize>) -> Vec<Unit> {
+/// ever held (it was a fifth of the memory of reading a large text). The
+/// vector starts with room for the units of `room_for` bytes of prose.
+fn units_in(text: &str, range: std::ops::Range<usize>, room_for: usize) -> Vec<Unit> {
     // Prose averages a few hundred bytes a unit.
-    let mut units = Vec::with_capacity((range.end - range.start) / 256 + 1);
+    let mut units = Vec::with_capacity(room_for / 256 + 1);
     let mut block = Vec::new();
     for_each_line(text, range, |line| {
         if line.start == line.end {
@@ -374,6 +419,10 @@ fn split_block(text: &str, block: &[Line], units: &mut Vec<Unit>) {
 
 /// Prose lines: one wrapped paragraph, or one paragraph per line.
 fn split_prose(text: &str, lines: &[Line], units: &mut Vec<Unit>) {
+    if let [line] = lines {
+        units.push(Unit::stretch(Mark::Plain, text, line.start, line.end));
+        return;
+    }
     let parts: Vec<&str> = lines.iter().map(|l| &text[l.start..l.end]).collect();
     if lines.len() > 1 && looks_wrapped(&parts) {
         units.push(Unit::new(
@@ -383,13 +432,8 @@ fn split_prose(text: &str, lines: &[Line], units: &mut Vec<Unit>) {
             lines[lines.len() - 1].end,
         ));
     } else {
-        for (line, part) in lines.iter().zip(parts) {
-            units.push(Unit::new(
-                Mark::Plain,
-                part.to_string(),
-                line.start,
-                line.end,
-            ));
+        for line in lines {
+            units.push(Unit::stretch(Mark::Plain, text, line.start, line.end));
         }
     }
 }
@@ -553,32 +597,48 @@ fn assemble(decoded: &Decoded, units: Vec<Unit>) -> TextStructure {
     // first of a few hundred thousand units would move all the others.
     let titled = explicit_title || (units.len() > 1 && looks_like_title(&units.as_slice()[0]));
     if titled && let Some(title) = units.next() {
-        structure.title = Some((title.text, span(title.start, title.end)));
+        let title_span = span(title.start, title.end);
+        structure.title = Some((title.into_string(decoded), title_span));
     }
     let roles = classify(units.as_slice());
+    // Every vector made at its final size: a large text has a few hundred
+    // thousand blocks, and vectors grown by doubling copied them over and
+    // over into fresh memory.
+    let blocks_from = |at: usize| {
+        roles[at..]
+            .iter()
+            .take_while(|role| matches!(role, Role::Block(_)))
+            .count()
+    };
+    let headings = roles
+        .iter()
+        .filter(|role| matches!(role, Role::Heading(_)))
+        .count();
+    structure.sections.reserve_exact(headings + 1);
     let mut section = Section {
         heading: None,
         level: None,
         heading_span: None,
-        blocks: Vec::new(),
+        blocks: Vec::with_capacity(blocks_from(0)),
     };
-    for (unit, role) in units.zip(roles) {
+    for (at, (unit, role)) in units.zip(roles.iter().copied()).enumerate() {
         match role {
             Role::Heading(level) => {
                 if section.heading.is_some() || !section.blocks.is_empty() {
                     structure.sections.push(section);
                 }
+                let heading_span = Some(span(unit.start, unit.end));
                 section = Section {
-                    heading: Some(unit.text),
+                    heading: Some(unit.into_string(decoded)),
                     level: Some(level),
-                    heading_span: Some(span(unit.start, unit.end)),
-                    blocks: Vec::new(),
+                    heading_span,
+                    blocks: Vec::with_capacity(blocks_from(at + 1)),
                 };
             }
             Role::Block(kind) => section.blocks.push(Block {
                 kind,
-                text: unit.text,
                 span: span(unit.start, unit.end),
+                text: unit.into_text(decoded),
             }),
         }
     }
@@ -717,7 +777,7 @@ mod tests {
                     sec.heading.clone(),
                     sec.blocks
                         .iter()
-                        .map(|b| (b.kind, b.text.clone()))
+                        .map(|b| (b.kind, b.text.to_string()))
                         .collect(),
                 )
             })
@@ -737,7 +797,7 @@ mod tests {
             let key = |units: &[Unit]| -> Vec<(String, usize, usize, bool, Shape)> {
                 units
                     .iter()
-                    .map(|u| (u.text.clone(), u.start, u.end, u.alone, u.shape))
+                    .map(|u| (u.text(&text).to_string(), u.start, u.end, u.alone, u.shape))
                     .collect()
             };
             let whole = key(&units_in_one(&text));

@@ -397,7 +397,11 @@ impl Xml<'_> {
                 .span(attributes)?
                 .ok_or_else(|| self.here(format!("<{name}> needs start and end")))?;
             let text = self.leaf(&markup)?;
-            section.blocks.push(Block { kind, text, span });
+            section.blocks.push(Block {
+                kind,
+                text: text.into(),
+                span,
+            });
         }
     }
 

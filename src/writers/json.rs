@@ -5,6 +5,7 @@
 //! as line breaks and would cut a JSON Lines record in two.
 
 use std::io::Write;
+use std::sync::mpsc;
 
 use super::json_parts::{JsonOut, Layout};
 use crate::error::{Error, Result};
@@ -37,70 +38,52 @@ pub fn write_line(article: &Article, out: &mut dyn Write) -> Result<()> {
     out.write_all(b"\n").map_err(Error::Write)
 }
 
-/// Articles with at least this much block text have the second half of
-/// their body written on another thread.
+/// Articles with at least this much block text are written on two
+/// threads.
 const PARALLEL_WRITE_BYTES: usize = 4 * 1024 * 1024;
 
+/// About how much block text one part of a large article holds.
+const PART_BYTES: usize = 1024 * 1024;
+
 /// Where a block starts in the body: the index of its section and its
-/// index in that section.
+/// index in that section. `(sections.len(), 0)` is the end of the body.
 type BlockAt = (usize, usize);
 
-/// The block at which the body's text is about half written, for an
-/// article large enough to be written in two halves.
-fn middle_block(article: &Article) -> Option<BlockAt> {
+/// The blocks at which a large article's body is cut into parts of about
+/// [`PART_BYTES`] of text; none for an article too small to be worth a
+/// second thread.
+fn part_cuts(article: &Article) -> Vec<BlockAt> {
     let total: usize = article.blocks().map(|block| block.text.len()).sum();
     if total < PARALLEL_WRITE_BYTES {
-        return None;
+        return Vec::new();
     }
-    let mut seen = 0;
+    let mut cuts = Vec::with_capacity(total / PART_BYTES + 1);
+    let mut since_cut = 0;
     for (s, section) in article.sections.iter().enumerate() {
         for (b, block) in section.blocks.iter().enumerate() {
-            if seen >= total / 2 {
-                return Some((s, b));
+            if since_cut >= PART_BYTES {
+                cuts.push((s, b));
+                since_cut = 0;
             }
-            seen += block.text.len();
+            since_cut += block.text.len();
         }
     }
-    None
-}
-
-/// A generous estimate of the JSON of the blocks from `from` on: their
-/// text, an eighth more for escapes, and room for each block's and
-/// section's keys, spans and (pretty) indentation. Too much costs only
-/// address space; too little only a reallocation.
-fn json_room_from(sections: &[Section], from: BlockAt) -> usize {
-    let (first_section, first_block) = from;
-    let mut room = 0usize;
-    for (index, section) in sections.iter().enumerate().skip(first_section) {
-        let skipped = if index == first_section {
-            first_block
-        } else {
-            0
-        };
-        let blocks = section.blocks.get(skipped..).unwrap_or_default();
-        let text: usize = blocks.iter().map(|block| block.text.len()).sum();
-        room = room
-            .saturating_add(text + text / 8)
-            .saturating_add(blocks.len().saturating_mul(256))
-            .saturating_add(section.heading.as_ref().map_or(0, String::len) + 512);
-    }
-    room
+    cuts
 }
 
 /// Writes the article as serde_json would write it in `layout` (the tests
 /// hold the two to the same bytes), with the line separators escaped. The
 /// strings, sections and blocks are written by [`JsonOut`]; a large body
-/// is cut at its [`middle_block`] and the second half written into memory
-/// on another thread while this one streams the first.
+/// is cut into parts ([`part_cuts`]) written by two threads in turn.
 fn write_article(article: &Article, layout: Layout, out: &mut dyn Write) -> Result<()> {
-    write_article_cut(article, layout, middle_block(article), out)
+    write_article_cut(article, layout, &part_cuts(article), out)
 }
 
-/// [`write_article`] with the body cut at `cut`, if any.
+/// [`write_article`] with the body cut at `cuts`, in order.
 fn write_article_cut(
     article: &Article,
     layout: Layout,
-    cut: Option<BlockAt>,
+    cuts: &[BlockAt],
     out: &mut dyn Write,
 ) -> Result<()> {
     // Every field by name: a field added to the model does not compile
@@ -133,19 +116,10 @@ fn write_article_cut(
     json.serde(dir, 1).map_err(serialize_error)?;
     json.key("sections", 1, false);
     json.raw(b"[");
-    match cut {
-        Some(cut) => {
-            let second_half = || {
-                let mut part = JsonOut::in_memory(layout, json_room_from(sections, cut));
-                part.sections_from(sections, cut, 2).map(|()| part.buf)
-            };
-            let (first, second) =
-                crate::parallel::join(|| json.sections_until(sections, cut, 2), second_half);
-            first.map_err(Error::Write)?;
-            json.write_json(&second.map_err(Error::Write)?)
-                .map_err(Error::Write)?;
-        }
-        None => json.sections(sections, 2).map_err(Error::Write)?,
+    if cuts.is_empty() {
+        json.sections(sections, 2).map_err(Error::Write)?;
+    } else {
+        write_parts(&mut json, sections, cuts).map_err(Error::Write)?;
     }
     if !sections.is_empty() {
         json.newline(1);
@@ -160,6 +134,57 @@ fn write_article_cut(
     json.newline(0);
     json.raw(b"}");
     json.flush().map_err(Error::Write)
+}
+
+/// Writes the body's parts between `cuts` in order: the even ones on this
+/// thread straight into `json`, the odd ones on another thread into a few
+/// buffers that go back and forth, each written out here in its turn. The
+/// other thread stays at most a part or two ahead, so the JSON held in
+/// memory is a few parts, not half the article (which was 55 MB of fresh
+/// memory, and the peak of the process, for 100 MB of text).
+fn write_parts(
+    json: &mut JsonOut<'_>,
+    sections: &[Section],
+    cuts: &[BlockAt],
+) -> std::io::Result<()> {
+    let parts: Vec<(Option<BlockAt>, BlockAt)> = std::iter::once(None)
+        .chain(cuts.iter().copied().map(Some))
+        .zip(cuts.iter().copied().chain([(sections.len(), 0)]))
+        .collect();
+    let layout = json.layout;
+    std::thread::scope(|scope| {
+        let (written, received) = mpsc::sync_channel::<Vec<u8>>(1);
+        let (spare, spares) = mpsc::channel::<Vec<u8>>();
+        let odd_parts = parts.iter().skip(1).step_by(2).copied();
+        let helper = std::thread::Builder::new().spawn_scoped(scope, move || {
+            for (from, to) in odd_parts {
+                let mut part = JsonOut::in_memory(layout, spares.try_recv().unwrap_or_default());
+                // Into memory: nothing to fail.
+                let _ = part.sections_between(sections, from, to, 2);
+                if written.send(part.buf).is_err() {
+                    // This thread stopped writing (the output went away).
+                    return;
+                }
+            }
+        });
+        if helper.is_err() {
+            // No thread to be had: every part here, in order.
+            drop(received);
+            return json.sections(sections, 2);
+        }
+        for (index, &(from, to)) in parts.iter().enumerate() {
+            if index % 2 == 0 {
+                json.sections_between(sections, from, to, 2)?;
+            } else {
+                // An error means the helper panicked: the scope passes
+                // the panic on when it ends.
+                let Ok(buf) = received.recv() else { break };
+                json.write_json(&buf)?;
+                let _ = spare.send(buf);
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Keeps the I/O error itself (a closed pipe must stay recognisable).
@@ -258,9 +283,9 @@ mod tests {
         }
     }
 
-    fn written(article: &Article, layout: Layout, cut: Option<BlockAt>) -> String {
+    fn written(article: &Article, layout: Layout, cuts: &[BlockAt]) -> String {
         let mut out = Vec::new();
-        write_article_cut(article, layout, cut, &mut out).unwrap();
+        write_article_cut(article, layout, cuts, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -272,16 +297,29 @@ mod tests {
             let expected = serde_json_of(&article, layout);
             assert!(expected.contains("\\u2028"), "{expected}");
             assert_same(
-                &written(&article, layout, None),
+                &written(&article, layout, &[]),
                 &expected,
                 &format!("{layout:?}"),
             );
-            for (s, section) in article.sections.iter().enumerate() {
-                for b in 0..section.blocks.len() {
-                    let json = written(&article, layout, Some((s, b)));
-                    let context = format!("{layout:?}, cut at block {b} of section {s}");
+            let every_block: Vec<BlockAt> = article
+                .sections
+                .iter()
+                .enumerate()
+                .flat_map(|(s, section)| (0..section.blocks.len()).map(move |b| (s, b)))
+                .collect();
+            for (at, &cut) in every_block.iter().enumerate() {
+                let json = written(&article, layout, &[cut]);
+                let context = format!("{layout:?}, cut at {cut:?}");
+                assert_same(&json, &expected, &context);
+                // Two cuts, and cuts at every block from here on.
+                for &second in &every_block[at + 1..] {
+                    let json = written(&article, layout, &[cut, second]);
+                    let context = format!("{layout:?}, cut at {cut:?} and {second:?}");
                     assert_same(&json, &expected, &context);
                 }
+                let json = written(&article, layout, &every_block[at..]);
+                let context = format!("{layout:?}, cut at every block from {cut:?}");
+                assert_same(&json, &expected, &context);
             }
         }
     }
@@ -296,30 +334,66 @@ mod tests {
         article.title_span = None;
         for layout in [Layout::Compact, Layout::Pretty] {
             let expected = serde_json_of(&article, layout);
-            assert_same(&written(&article, layout, None), &expected, "whole");
-            assert_same(&written(&article, layout, Some((2, 0))), &expected, "cut");
+            assert_same(&written(&article, layout, &[]), &expected, "whole");
+            assert_same(&written(&article, layout, &[(2, 0)]), &expected, "cut");
+            assert_same(
+                &written(&article, layout, &[(0, 1), (2, 0)]),
+                &expected,
+                "cuts around the empty section",
+            );
         }
         article.sections.clear();
         article.finish();
         for layout in [Layout::Compact, Layout::Pretty] {
             let expected = serde_json_of(&article, layout);
-            assert_same(&written(&article, layout, None), &expected, "no section");
+            assert_same(&written(&article, layout, &[]), &expected, "no section");
         }
     }
 
     #[test]
-    fn large_articles_are_cut_near_the_middle_of_their_text() {
+    fn large_articles_are_cut_into_parts_and_written_whole() {
         let mut article = sample_article();
-        assert_eq!(middle_block(&article), None);
+        assert_eq!(part_cuts(&article), []);
         let block = article.sections[1].blocks[0].clone();
         let mut big = block.clone();
-        big.text = "x".repeat(PARALLEL_WRITE_BYTES / 4);
+        big.text = "x".repeat(PARALLEL_WRITE_BYTES / 4).into();
         article.sections[1].blocks = vec![big.clone(), big.clone(), block, big.clone(), big];
-        let (s, b) = middle_block(&article).unwrap();
-        assert_eq!((s, b), (1, 2));
-        let mut written = Vec::new();
-        write_line(&article, &mut written).unwrap();
-        let expected = serde_json_of(&article, Layout::Compact) + "\n";
-        assert_same(&String::from_utf8(written).unwrap(), &expected, "large");
+        // A cut once a part holds PART_BYTES: before every block after a big one.
+        assert_eq!(part_cuts(&article), [(1, 1), (1, 2), (1, 4), (2, 0)]);
+        for layout in [Layout::Compact, Layout::Pretty] {
+            let mut written = Vec::new();
+            write_article(&article, layout, &mut written).unwrap();
+            let expected = serde_json_of(&article, layout);
+            assert_same(&String::from_utf8(written).unwrap(), &expected, "large");
+        }
+    }
+
+    #[test]
+    fn a_failing_output_stops_both_threads_with_its_error() {
+        struct Refusing(usize);
+        impl Write for Refusing {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                if self.0 < buf.len() {
+                    return Err(std::io::ErrorKind::BrokenPipe.into());
+                }
+                self.0 -= buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut article = sample_article();
+        let block = article.sections[1].blocks[0].clone();
+        let mut big = block.clone();
+        big.text = "x".repeat(PART_BYTES).into();
+        article.sections[1].blocks = vec![big; 20];
+        for allowed in [0, 100, 3 * PART_BYTES] {
+            let error = write_line(&article, &mut Refusing(allowed)).unwrap_err();
+            assert!(
+                matches!(&error, Error::Write(e) if e.kind() == std::io::ErrorKind::BrokenPipe),
+                "{error:?}"
+            );
+        }
     }
 }

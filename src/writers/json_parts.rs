@@ -45,14 +45,12 @@ impl<'a> JsonOut<'a> {
         }
     }
 
-    /// A buffer that keeps all its JSON, with room for `capacity` bytes
-    /// reserved up front: a large part is then one allocation advised to
-    /// be backed by huge pages ([`crate::memory::large_vec`]) instead of a
-    /// vector doubling through 4 KiB page faults. Room never written costs
-    /// no memory, so an estimate should err on the large side.
-    pub(super) fn in_memory(layout: Layout, capacity: usize) -> JsonOut<'static> {
+    /// A buffer that keeps all its JSON, for a part written on another
+    /// thread: `buf`, emptied, reused from an earlier part.
+    pub(super) fn in_memory(layout: Layout, mut buf: Vec<u8>) -> JsonOut<'static> {
+        buf.clear();
         JsonOut {
-            buf: crate::memory::large_vec(capacity),
+            buf,
             layout,
             sink: None,
         }
@@ -180,55 +178,41 @@ impl<'a> JsonOut<'a> {
     /// Appends `sections` as the elements of the article's `sections`
     /// array, whose elements sit at `depth`.
     pub(super) fn sections(&mut self, sections: &[Section], depth: usize) -> io::Result<()> {
-        for (index, section) in sections.iter().enumerate() {
-            self.section_opening(section, index, depth);
-            self.blocks(&section.blocks, 0, depth + 2)?;
-            self.section_closing(section, depth);
-        }
-        Ok(())
+        self.sections_between(sections, None, (sections.len(), 0), depth)
     }
 
-    /// Goes on from where [`JsonOut::sections_until`] stopped at `from`
-    /// (an index of section and of block in it): the rest of that section,
-    /// then the sections after it.
-    pub(super) fn sections_from(
+    /// Appends the part of the article's `sections` array between two
+    /// cuts, each an index of section and of block in it (`None` for the
+    /// start of the array, `(sections.len(), 0)` for its end). A cut
+    /// stands just before its block and after the opening of its section,
+    /// so parts written one after the other make the whole array: a part
+    /// opens the sections that begin in it, closes those that end in it,
+    /// and goes on with (or leaves open) the one it starts (or stops)
+    /// inside.
+    pub(super) fn sections_between(
         &mut self,
         sections: &[Section],
-        from: (usize, usize),
+        from: Option<(usize, usize)>,
+        to: (usize, usize),
         depth: usize,
     ) -> io::Result<()> {
-        let (first_section, first_block) = from;
-        for (index, section) in sections.iter().enumerate().skip(first_section) {
-            let skipped = if index == first_section {
-                first_block
-            } else {
+        let last = to.0.min(sections.len().saturating_sub(1));
+        let (first, opened) = match from {
+            Some((section, block)) => ((section, block), true),
+            None => ((0, 0), false),
+        };
+        for (index, section) in sections.iter().enumerate().take(last + 1).skip(first.0) {
+            let first_block = if index == first.0 { first.1 } else { 0 };
+            if index > first.0 || !opened {
                 self.section_opening(section, index, depth);
-                0
-            };
-            self.blocks(&section.blocks[skipped..], skipped, depth + 2)?;
-            self.section_closing(section, depth);
-        }
-        Ok(())
-    }
-
-    /// Appends the sections before `until` (an index of section and of
-    /// block in it): the whole sections before it, then the opening and the
-    /// first blocks of the section it names, which
-    /// [`JsonOut::sections_from`] goes on with.
-    pub(super) fn sections_until(
-        &mut self,
-        sections: &[Section],
-        until: (usize, usize),
-        depth: usize,
-    ) -> io::Result<()> {
-        let (last_section, last_block) = until;
-        for (index, section) in sections.iter().enumerate().take(last_section + 1) {
-            self.section_opening(section, index, depth);
-            if index < last_section {
-                self.blocks(&section.blocks, 0, depth + 2)?;
+            }
+            if index < to.0 {
+                let blocks = section.blocks.get(first_block..).unwrap_or_default();
+                self.blocks(blocks, first_block, depth + 2)?;
                 self.section_closing(section, depth);
             } else {
-                self.blocks(&section.blocks[..last_block], 0, depth + 2)?;
+                let blocks = section.blocks.get(first_block..to.1).unwrap_or_default();
+                self.blocks(blocks, first_block, depth + 2)?;
             }
         }
         Ok(())
