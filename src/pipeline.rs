@@ -368,6 +368,35 @@ mod tests {
             let held = convert_all_held(bytes.clone(), Some("a.txt"), &options).unwrap();
             assert_eq!(held, borrowed);
             assert_eq!(held[0].sections[0].blocks.len(), 1);
+            assert!(held[0].sections[0].blocks[0].text.is_shared());
+            assert!(!borrowed[0].sections[0].blocks[0].text.is_shared());
+        }
+    }
+
+    /// A paragraph that stands in the input as it is points into it, with
+    /// a BOM before it or not; one made by joining lines or taking a
+    /// marker off has a string of its own. Both read as the input says.
+    #[test]
+    fn held_blocks_share_the_input_where_it_holds_their_text() {
+        let text = "First paragraph on one line, ending here.\n\n\
+            A wrapped paragraph that goes on for a while and then\n\
+            continues on the next line in lower case as prose does.\n\n\
+            > A quoted line.\n";
+        let options = ConvertOptions::default();
+        for bytes in [
+            text.as_bytes().to_vec(),
+            [b"\xEF\xBB\xBF", text.as_bytes()].concat(),
+        ] {
+            let article = convert_owned(bytes, None, &options).unwrap();
+            let blocks: Vec<_> = article.blocks().collect();
+            assert_eq!(blocks.len(), 3, "{blocks:?}");
+            assert_eq!(blocks[0].text, "First paragraph on one line, ending here.");
+            assert!(blocks[0].text.is_shared());
+            assert!(blocks[1].text.starts_with("A wrapped paragraph"));
+            assert!(blocks[1].text.contains("then continues"));
+            assert!(!blocks[1].text.is_shared());
+            assert_eq!(blocks[2].text, "A quoted line.");
+            assert!(!blocks[2].text.is_shared());
         }
     }
 }

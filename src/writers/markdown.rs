@@ -17,10 +17,16 @@ use super::byte_set::ByteSet;
 use crate::error::{Error, Result};
 use crate::model::{Article, BlockKind};
 
+/// How much Markdown is gathered before it is passed on: a large article
+/// streams out instead of being held whole in memory (it was the peak of
+/// converting 100 MB of text to Markdown, 238 MB against 157 for JSON).
+const FLUSH_BYTES: usize = 64 * 1024;
+
 /// Writes one article. Several articles follow one another, each starting
 /// with its own front matter (`---`) after a blank line.
 pub fn write(article: &Article, first: bool, out: &mut dyn Write) -> Result<()> {
-    let mut text = String::with_capacity(article.stats.characters as usize * 2 + 256);
+    let room = (article.stats.characters as usize).saturating_mul(2) + 256;
+    let mut text = String::with_capacity(room.min(FLUSH_BYTES + 4096));
     if !first {
         text.push('\n');
     }
@@ -57,6 +63,10 @@ pub fn write(article: &Article, first: bool, out: &mut dyn Write) -> Result<()> 
                 BlockKind::Code => push_code(&mut text, &block.text),
             }
             previous = Some(block.kind);
+            if text.len() >= FLUSH_BYTES {
+                out.write_all(text.as_bytes()).map_err(Error::Write)?;
+                text.clear();
+            }
         }
     }
     out.write_all(text.as_bytes()).map_err(Error::Write)
