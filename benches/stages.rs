@@ -100,6 +100,13 @@ fn bench_readers(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("text", name), &decoded, |b, decoded| {
             b.iter(|| readers::text::read(black_box(decoded)))
         });
+        // As the command line reads: the text held, one-line paragraphs
+        // shared with it instead of copied.
+        let (source, rest) = decoded.clone().into_held();
+        let held = rest.over(&source);
+        group.bench_with_input(BenchmarkId::new("text-held", name), &held, |b, held| {
+            b.iter(|| readers::text::read(black_box(held)))
+        });
     }
     for (name, page) in [("news-boilerplate", PAGE), ("rtl-arabic", ARABIC_PAGE)] {
         let options = DecodeOptions {
