@@ -69,7 +69,8 @@ struct Line {
     end: usize,
 }
 
-/// Texts longer than this are split into units on two threads.
+/// Texts longer than this are split into units, and their units built into
+/// blocks and sections, on two threads.
 const PARALLEL_UNITS_BYTES: usize = 4 * 1024 * 1024;
 
 /// How far past the middle of a large text a blank line is looked for.
@@ -295,10 +296,11 @@ impl Unit {
         self.made.as_deref().unwrap_or(&text[self.start..self.end])
     }
 
-    /// The unit's text as a block's: shared with `decoded`'s source when
-    /// it is a stretch of it and the source is held, a copy otherwise.
-    fn into_text(self, decoded: &Decoded) -> Text {
-        match self.made {
+    /// The unit's text as a block's, taken out of the unit: shared with
+    /// `decoded`'s source when it is a stretch of it and the source is
+    /// held, a copy otherwise.
+    fn take_text(&mut self, decoded: &Decoded) -> Text {
+        match self.made.take() {
             Some(made) => Text::from(made),
             None => decoded
                 .source()
@@ -307,9 +309,10 @@ impl Unit {
         }
     }
 
-    /// The unit's text as a string of its own (a title, a heading).
-    fn into_string(self, decoded: &Decoded) -> String {
-        match self.made {
+    /// The unit's text as a string of its own (a title, a heading), taken
+    /// out of the unit.
+    fn take_string(&mut self, decoded: &Decoded) -> String {
+        match self.made.take() {
             Some(made) => made,
             None => decoded.text[self.start..self.end].to_owned(),
         }
@@ -583,69 +586,126 @@ enum Role {
     Block(BlockKind),
 }
 
-fn assemble(decoded: &Decoded, units: Vec<Unit>) -> TextStructure {
-    let span = |start: usize, end: usize| Span {
-        start: decoded.original_offset(start) as u64,
-        end: decoded.original_offset(end) as u64,
-    };
+fn assemble(decoded: &Decoded, mut units: Vec<Unit>) -> TextStructure {
     let mut structure = TextStructure::default();
     let explicit_title = units.len() > 1
         && units[0].mark == Mark::Hash(1)
         && units.iter().filter(|u| u.mark == Mark::Hash(1)).count() == 1;
-    let mut units = units.into_iter();
-    // Taken off the front of the iterator, not the vector: removing the
-    // first of a few hundred thousand units would move all the others.
-    let titled = explicit_title || (units.len() > 1 && looks_like_title(&units.as_slice()[0]));
-    if titled && let Some(title) = units.next() {
-        let title_span = span(title.start, title.end);
-        structure.title = Some((title.into_string(decoded), title_span));
+    let titled = explicit_title || (units.len() > 1 && looks_like_title(&units[0]));
+    // The title is taken out of the first unit, not the vector: removing
+    // the first of a few hundred thousand units would move all the others.
+    let body = match units.split_first_mut() {
+        Some((title, body)) if titled => {
+            let title_span = span_of(decoded, title.start, title.end);
+            structure.title = Some((title.take_string(decoded), title_span));
+            body
+        }
+        _ => &mut units[..],
+    };
+    let roles = classify(body);
+    let headings = roles
+        .iter()
+        .filter(|role| matches!(role, Role::Heading(_)))
+        .count();
+    let cut = (decoded.text.len() >= PARALLEL_UNITS_BYTES).then_some(body.len() / 2);
+    structure.sections = build_body(decoded, body, &roles, headings, cut);
+    structure
+}
+
+/// The sections of the `body`'s units, whose `roles` hold `headings`
+/// headings; built in two halves at once when cut at `cut`, an index of
+/// the body from 1 to its length less one. The blocks the second half
+/// holds before its first heading belong to the first half's last
+/// section, which was made with room for them.
+fn build_body(
+    decoded: &Decoded,
+    body: &mut [Unit],
+    roles: &[Role],
+    headings: usize,
+    cut: Option<usize>,
+) -> Vec<Section> {
+    let Some(cut) = cut.filter(|&cut| cut > 0 && cut < body.len()) else {
+        return build_part(decoded, body, roles, 0, headings + 1).1;
+    };
+    let (first, second) = body.split_at_mut(cut);
+    let ((_, mut sections), (leading, more)) = crate::parallel::join(
+        || build_part(decoded, first, roles, 0, headings + 1),
+        || build_part(decoded, second, roles, cut, 0),
+    );
+    if let Some(last) = sections.last_mut() {
+        last.blocks.extend(leading);
     }
-    let roles = classify(units.as_slice());
-    // Every vector made at its final size: a large text has a few hundred
-    // thousand blocks, and vectors grown by doubling copied them over and
-    // over into fresh memory.
+    sections.extend(more);
+    sections
+}
+
+/// The span in the input of the decoded range `start..end`.
+fn span_of(decoded: &Decoded, start: usize, end: usize) -> Span {
+    Span {
+        start: decoded.original_offset(start) as u64,
+        end: decoded.original_offset(end) as u64,
+    }
+}
+
+/// Builds the blocks and sections of `units`, the body's units from index
+/// `first` on, whose roles are `roles[first..]`, with room for `room`
+/// sections. At the start of the body (`first == 0`) the blocks before
+/// the first heading open a section without one; elsewhere they come back
+/// on their own, for the section the part before left open. Every vector
+/// is made at its final size: a large text has a few hundred thousand
+/// blocks, and vectors grown by doubling copied them over and over into
+/// fresh memory.
+fn build_part(
+    decoded: &Decoded,
+    units: &mut [Unit],
+    roles: &[Role],
+    first: usize,
+    room: usize,
+) -> (Vec<Block>, Vec<Section>) {
     let blocks_from = |at: usize| {
         roles[at..]
             .iter()
             .take_while(|role| matches!(role, Role::Block(_)))
             .count()
     };
-    let headings = roles
-        .iter()
-        .filter(|role| matches!(role, Role::Heading(_)))
-        .count();
-    structure.sections.reserve_exact(headings + 1);
-    let mut section = Section {
+    let keep = |section: &Section| section.heading.is_some() || !section.blocks.is_empty();
+    let mut leading = Vec::new();
+    let mut sections = Vec::with_capacity(room);
+    let mut current = (first == 0).then(|| Section {
         heading: None,
         level: None,
         heading_span: None,
         blocks: Vec::with_capacity(blocks_from(0)),
-    };
-    for (at, (unit, role)) in units.zip(roles.iter().copied()).enumerate() {
+    });
+    if first > 0 {
+        leading.reserve_exact(blocks_from(first));
+    }
+    for (at, (unit, &role)) in (first..).zip(units.iter_mut().zip(&roles[first..])) {
         match role {
             Role::Heading(level) => {
-                if section.heading.is_some() || !section.blocks.is_empty() {
-                    structure.sections.push(section);
-                }
-                let heading_span = Some(span(unit.start, unit.end));
-                section = Section {
-                    heading: Some(unit.into_string(decoded)),
+                sections.extend(current.take().filter(keep));
+                current = Some(Section {
+                    heading_span: Some(span_of(decoded, unit.start, unit.end)),
+                    heading: Some(unit.take_string(decoded)),
                     level: Some(level),
-                    heading_span,
                     blocks: Vec::with_capacity(blocks_from(at + 1)),
-                };
+                });
             }
-            Role::Block(kind) => section.blocks.push(Block {
-                kind,
-                span: span(unit.start, unit.end),
-                text: unit.into_text(decoded),
-            }),
+            Role::Block(kind) => {
+                let block = Block {
+                    kind,
+                    span: span_of(decoded, unit.start, unit.end),
+                    text: unit.take_text(decoded),
+                };
+                match &mut current {
+                    Some(section) => section.blocks.push(block),
+                    None => leading.push(block),
+                }
+            }
         }
     }
-    if section.heading.is_some() || !section.blocks.is_empty() {
-        structure.sections.push(section);
-    }
-    structure
+    sections.extend(current.filter(keep));
+    (leading, sections)
 }
 
 fn looks_like_title(unit: &Unit) -> bool {
@@ -813,6 +873,38 @@ mod tests {
                 }
             }
             assert!(cuts > 0);
+        }
+    }
+
+    /// Wherever a body is cut, the two halves build the sections one pass
+    /// builds: headings on either side of the cut, at it, at the ends,
+    /// with no block under them, and no heading at all.
+    #[test]
+    fn sections_are_the_same_whatever_the_cut() {
+        let paragraph = "A paragraph long enough to be one, which ends like a sentence.";
+        let texts = [
+            format!(
+                "Title line\n\n{paragraph}\n\nShort heading\n\n{paragraph}\n\n{paragraph}\n\n## Marked\n\n## Empty\n\n- item\n- item two\n\n> quoted\n\n{paragraph}\n\n## Last"
+            ),
+            format!(
+                "{paragraph}\n\n{paragraph}\n\n{paragraph}\n\nAlso wrapped prose that goes on and on and on\nand continues here in lower case"
+            ),
+            format!("## First\n\n{paragraph}\n\n## Second\n\n## Third\n\n{paragraph}"),
+        ];
+        for text in texts {
+            let decoded = decode(text.as_bytes(), &DecodeOptions::default()).unwrap();
+            let units = units_of(&decoded.text);
+            let roles = classify(&units);
+            let headings = roles
+                .iter()
+                .filter(|r| matches!(r, Role::Heading(_)))
+                .count();
+            let whole = build_body(&decoded, &mut units.clone(), &roles, headings, None);
+            assert!(!whole.is_empty());
+            for cut in 0..=units.len() {
+                let cut_up = build_body(&decoded, &mut units.clone(), &roles, headings, Some(cut));
+                assert_eq!(cut_up, whole, "cut at {cut} of {text:?}");
+            }
         }
     }
 
