@@ -95,9 +95,10 @@ pub fn convert_all_owned(
 /// such as a mapped file: UTF-8 input is read in place, and input in any
 /// other encoding is let go as soon as it is decoded, so that a large
 /// legacy file does not stay in memory beside its decoded text while it
-/// is read. The articles hold on to the decoded text (the input's own
-/// bytes, for UTF-8) and the plain-text reader's blocks share it instead
-/// of copying it. The articles are the same as [`convert_all`]'s.
+/// is read. The plain-text reader's blocks share the decoded text (the
+/// input's own bytes, for UTF-8) instead of copying it, so its article
+/// holds on to that text for as long as it lives. The articles are the
+/// same as [`convert_all`]'s.
 ///
 /// # Errors
 ///
