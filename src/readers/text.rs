@@ -731,8 +731,13 @@ fn classify(units: &[Unit]) -> Vec<Role> {
     if lengths.is_empty() {
         lengths = plain().map(Unit::chars).collect();
     }
-    lengths.sort_unstable();
-    let median = lengths.get(lengths.len() / 2).copied().unwrap_or(0);
+    // The middle length in sorted order, found without sorting them all
+    // (a full sort of 300,000 lengths took 10 ms of a 100 MB text).
+    let middle = lengths.len() / 2;
+    let median = match lengths.is_empty() {
+        true => 0,
+        false => *lengths.select_nth_unstable(middle).1,
+    };
     let limit = if lengths.len() >= 2 {
         HEADING_MAX_CHARS.min((median as f64 * HEADING_MAX_SHARE) as usize)
     } else {
