@@ -33,6 +33,7 @@ const HEADING_MAX_CHARS: usize = 100;
 /// The most words an implicit section heading may have.
 const HEADING_MAX_WORDS: u64 = 15;
 const _: () = assert!(HEADING_MAX_CHARS <= TITLE_MAX_CHARS);
+const _: () = assert!(TITLE_MAX_CHARS <= u16::MAX as usize);
 /// An implicit heading is at most this share of the median paragraph length.
 const HEADING_MAX_SHARE: f64 = 0.6;
 /// Hard-wrapped prose has lines of at most this many characters.
@@ -217,7 +218,7 @@ struct Unit {
     /// stands (lines joined, a marker taken off); `None` for the common
     /// paragraph on one line, which the block then shares with the input
     /// instead of copying.
-    made: Option<String>,
+    made: Option<Box<str>>,
     /// Decoded byte range, from the first non-blank character to the last.
     start: usize,
     end: usize,
@@ -238,7 +239,7 @@ struct Shape {
     chars: usize,
     /// Words, counted only for a text short enough to be a title (or a
     /// heading, which is never longer).
-    words: Option<u64>,
+    words: Option<u16>,
     ends_sentence: bool,
     ends_statement: bool,
     ends_open: bool,
@@ -253,7 +254,9 @@ impl Shape {
         let chars = crate::word_simd::count_chars(text);
         Shape {
             chars,
-            words: (chars <= TITLE_MAX_CHARS).then(|| count_words(text)),
+            // At most TITLE_MAX_CHARS words: a u16 holds them.
+            words: (chars <= TITLE_MAX_CHARS)
+                .then(|| u16::try_from(count_words(text)).unwrap_or(u16::MAX)),
             ends_sentence: ends_sentence(text),
             ends_statement: ends_statement(text),
             ends_open: ends_open(text),
@@ -270,7 +273,7 @@ impl Unit {
         let shape = Shape::of(&made);
         Unit {
             mark,
-            made: Some(made),
+            made: Some(made.into_boxed_str()),
             start,
             end,
             alone: false,
@@ -301,7 +304,7 @@ impl Unit {
     /// held, a copy otherwise.
     fn take_text(&mut self, decoded: &Decoded) -> Text {
         match self.made.take() {
-            Some(made) => Text::from(made),
+            Some(made) => Text::from(made.into_string()),
             None => decoded
                 .source()
                 .and_then(|source| Text::shared(source, self.start..self.end))
@@ -313,7 +316,7 @@ impl Unit {
     /// out of the unit.
     fn take_string(&mut self, decoded: &Decoded) -> String {
         match self.made.take() {
-            Some(made) => made,
+            Some(made) => made.into_string(),
             None => decoded.text[self.start..self.end].to_owned(),
         }
     }
@@ -713,7 +716,9 @@ fn looks_like_title(unit: &Unit) -> bool {
     unit.mark == Mark::Plain
         && unit.alone
         && shape.chars <= TITLE_MAX_CHARS
-        && shape.words.is_some_and(|words| words <= TITLE_MAX_WORDS)
+        && shape
+            .words
+            .is_some_and(|words| u64::from(words) <= TITLE_MAX_WORDS)
         && !shape.ends_statement
         && !shape.ends_open
         && shape.has_letter
@@ -777,7 +782,9 @@ fn looks_like_heading(unit: &Unit, limit: usize) -> bool {
     unit.mark == Mark::Plain
         && unit.alone
         && shape.chars <= limit
-        && shape.words.is_some_and(|words| words <= HEADING_MAX_WORDS)
+        && shape
+            .words
+            .is_some_and(|words| u64::from(words) <= HEADING_MAX_WORDS)
         && !shape.ends_sentence
         && !shape.ends_open
         && shape.has_letter
