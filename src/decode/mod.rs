@@ -129,17 +129,27 @@ pub struct Decoded<'a> {
 pub struct DecodedRest {
     report: EncodingReport,
     offsets: OffsetMap,
+    /// The source [`Decoded::into_held`] gave the text to.
+    source: TextSource,
 }
 
 impl DecodedRest {
-    /// The decoded input again, its text read from `source` (which must
-    /// hold the text [`Decoded::into_held`] gave).
+    /// The decoded input again, its text read from `source`.
+    ///
+    /// # Panics
+    ///
+    /// If `source` is not the one [`Decoded::into_held`] returned with
+    /// `self` (the offsets into the input are those of that text).
     pub fn over(self, source: &TextSource) -> Decoded<'_> {
+        assert!(
+            source.is(&self.source),
+            "DecodedRest::over takes the source into_held returned with it"
+        );
         Decoded {
             text: Cow::Borrowed(source.as_str()),
             report: self.report,
             offsets: self.offsets,
-            source: Some(source.clone()),
+            source: Some(self.source),
         }
     }
 }
@@ -173,6 +183,7 @@ impl<'a> Decoded<'a> {
         let rest = DecodedRest {
             report: self.report,
             offsets: self.offsets,
+            source: source.clone(),
         };
         (source, rest)
     }
@@ -928,6 +939,30 @@ pub fn supported_encodings() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The text given to a source comes back whole over it, offsets and
+    /// all; over another source, even with the same text, it is refused.
+    #[test]
+    fn a_held_text_comes_back_only_over_its_own_source() {
+        let bytes = encoding_rs::WINDOWS_1256
+            .encode("مرحبا بالعالم")
+            .0
+            .into_owned();
+        let decoded = decode(&bytes, &DecodeOptions::default()).unwrap();
+        let expected = (decoded.text.to_string(), decoded.original_offset(6));
+        let (source, rest) = decoded.into_held();
+        let again = rest.over(&source);
+        assert_eq!((again.text.to_string(), again.original_offset(6)), expected);
+        assert!(again.source().is_some_and(|held| held.is(&source)));
+        let (_, rest) = decode(&bytes, &DecodeOptions::default())
+            .unwrap()
+            .into_held();
+        let stranger = TextSource::of_string(expected.0);
+        let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            rest.over(&stranger).text.len()
+        }));
+        assert!(refused.is_err());
+    }
 
     fn decode_default(bytes: &[u8]) -> Decoded<'_> {
         decode(bytes, &DecodeOptions::default()).unwrap()

@@ -198,6 +198,12 @@ impl TextSource {
     pub fn as_str(&self) -> &str {
         self.0.text()
     }
+
+    /// Whether `other` is this very source (a clone of it), not merely one
+    /// holding the same text.
+    pub fn is(&self, other: &TextSource) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl fmt::Debug for TextSource {
@@ -270,6 +276,14 @@ mod tests {
         );
         let back: Text = serde_json::from_str(&serde_json::to_string(&shared).unwrap()).unwrap();
         assert_eq!(back, shared);
+    }
+
+    #[test]
+    fn a_source_is_itself_and_its_clones_only() {
+        let source = TextSource::of_string("same".to_string());
+        let twin = TextSource::of_string("same".to_string());
+        assert!(source.is(&source.clone()));
+        assert!(!source.is(&twin));
     }
 
     #[test]
