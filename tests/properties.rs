@@ -12,7 +12,7 @@ use artconv::model::{
     Article, Block, BlockKind, Direction, EncodingSource, FormatSource, Metadata, Newline,
     SCHEMA_VERSION, Section, Source, Span, Stats,
 };
-use artconv::pipeline::{ConvertOptions, convert};
+use artconv::pipeline::{ConvertOptions, convert, convert_owned};
 use artconv::writers::{self, CsvRows, OutputFormat, WriteOptions};
 use proptest::prelude::*;
 use quick_xml::events::Event;
@@ -383,6 +383,29 @@ proptest! {
                 prop_assert!(!message.is_empty());
                 prop_assert!(!message.contains('\n'), "multi-line error: {message:?}");
             }
+        }
+    }
+
+    /// Any bytes converted as the command line converts them (held, the
+    /// plain text's blocks sharing the decoded input) give the article, or
+    /// the error, that converting borrowed bytes gives.
+    #[test]
+    fn held_bytes_convert_as_borrowed_ones(bytes in hostile_bytes()) {
+        let options = ConvertOptions::default();
+        let borrowed = convert(&bytes, Some("input.txt"), &options);
+        let held = convert_owned(bytes, Some("input.txt"), &options);
+        match (borrowed, held) {
+            (Ok(borrowed), Ok(held)) => {
+                prop_assert_eq!(&held, &borrowed);
+                for format in [OutputFormat::Json, OutputFormat::Xml, OutputFormat::Md] {
+                    prop_assert_eq!(
+                        write(&held, format, CsvRows::Blocks),
+                        write(&borrowed, format, CsvRows::Blocks)
+                    );
+                }
+            }
+            (Err(borrowed), Err(held)) => prop_assert_eq!(held.to_string(), borrowed.to_string()),
+            (borrowed, held) => prop_assert!(false, "borrowed {:?}, held {:?}", borrowed.err(), held.err()),
         }
     }
 
