@@ -255,8 +255,8 @@ struct Decision {
     confidence: f64,
     /// The bytes were found to be valid UTF-8 while deciding.
     utf8_checked: bool,
-    /// The bytes were found to hold no CR while deciding (so UTF-8 text
-    /// read from them in place has none either).
+    /// The bytes were found to hold no CR byte while deciding (so the text
+    /// decoded from them has no CR either, whatever the encoding).
     cr_free: bool,
     /// The document's own declaration, when detection overruled it.
     overruled: Option<&'static Encoding>,
@@ -403,9 +403,12 @@ fn finish_text<'a>(
             encoding.name()
         )));
     }
-    // Text read in place (`utf8_checked`: no BOM, no decoding) from bytes
-    // known to hold no CR needs no search for one.
-    let newline = if decision.utf8_checked && decision.cr_free {
+    // Text from bytes known to hold no CR byte needs no search for one: in
+    // every encoding artconv decodes, U+000D is written with a 0x0D byte
+    // (one byte, or one of the two of a UTF-16 unit), and no other
+    // sequence decodes to it. That spares a pass over the decoded text of
+    // a legacy input (100 MB for 57 MB of windows-1256).
+    let newline = if decision.cr_free {
         newline_style_without_cr(&text)
     } else {
         newline_style(&text)
@@ -939,6 +942,33 @@ pub fn supported_encodings() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line endings reported are those of the decoded text, whether
+    /// the bytes held a CR or not, in encodings of every kind.
+    #[test]
+    fn newline_style_is_the_decoded_texts() {
+        let text = "مرحبا بالعالم\nسطر ثان\n";
+        for newline in ["\n", "\r\n", "\r", "", "\r\n\n"] {
+            let text = text.replace('\n', newline);
+            for encoding in [UTF_8, encoding_rs::WINDOWS_1256, encoding_rs::ISO_8859_6] {
+                let bytes = encoding.encode(&text).0.into_owned();
+                let decoded = decode(&bytes, &DecodeOptions::default()).unwrap();
+                assert_eq!(
+                    decoded.report.newline,
+                    newline_style(&decoded.text),
+                    "{encoding:?} {newline:?}"
+                );
+            }
+            let japanese = text.replace("مرحبا", "日本語のテキスト");
+            let bytes = encoding_rs::SHIFT_JIS.encode(&japanese).0.into_owned();
+            let decoded = decode(&bytes, &DecodeOptions::default()).unwrap();
+            assert_eq!(
+                decoded.report.newline,
+                newline_style(&decoded.text),
+                "Shift_JIS {newline:?}"
+            );
+        }
+    }
 
     /// The text given to a source comes back whole over it, offsets and
     /// all; over another source, even with the same text, it is refused.
