@@ -256,8 +256,10 @@ pub struct Cli {
 
     /// Read every input file into memory instead of mapping the large ones
     /// (4 MiB and more). Mapping is faster, but a mapped file that another
-    /// process truncates during the run kills artconv with SIGBUS; use this
-    /// for inputs that may be cut short while artconv reads them.
+    /// process truncates during the run kills artconv with SIGBUS, and one
+    /// rewritten in place can change the text while it is converted; use
+    /// this for inputs that may be cut short or rewritten while artconv
+    /// reads them.
     #[arg(long = "no-mmap")]
     pub no_mmap: bool,
 
