@@ -297,16 +297,28 @@ pub(super) fn push_string(out: &mut Vec<u8>, text: &str) {
         if at == bytes.len() {
             break;
         }
-        if let Some(word) = bytes.get(at..at + 8) {
-            let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-            let candidates = escape_candidates(word);
-            if candidates == 0 {
-                at += 8;
-                continue;
+        let candidates = match bytes.get(at..at + 8) {
+            Some(word) => {
+                escape_candidates(u64::from_le_bytes(word.try_into().expect("eight bytes")))
             }
-            // The lowest flag is exact (flags above it may not be).
-            at += (candidates.trailing_zeros() / 8) as usize;
+            None => {
+                // The last few bytes (the end of every string), padded with
+                // spaces, which need no escape: the lowest flag is exact,
+                // so a padding byte is never the one found.
+                let mut padded = [b' '; 8];
+                padded[..bytes.len() - at].copy_from_slice(&bytes[at..]);
+                match escape_candidates(u64::from_le_bytes(padded)) {
+                    0 => break,
+                    candidates => candidates,
+                }
+            }
+        };
+        if candidates == 0 {
+            at += 8;
+            continue;
         }
+        // The lowest flag is exact (flags above it may not be).
+        at += (candidates.trailing_zeros() / 8) as usize;
         match escape_at(bytes, at) {
             Some((escape, width)) => {
                 out.extend_from_slice(&bytes[done..at]);
