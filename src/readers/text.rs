@@ -425,22 +425,21 @@ fn split_block(text: &str, block: &[Line], units: &mut Vec<Unit>) {
 
 /// Prose lines: one wrapped paragraph, or one paragraph per line.
 fn split_prose(text: &str, lines: &[Line], units: &mut Vec<Unit>) {
-    if let [line] = lines {
-        units.push(Unit::stretch(Mark::Plain, text, line.start, line.end));
-        return;
-    }
-    let parts: Vec<&str> = lines.iter().map(|l| &text[l.start..l.end]).collect();
-    if lines.len() > 1 && looks_wrapped(&parts) {
-        units.push(Unit::new(
-            Mark::Plain,
-            join_lines(&parts),
-            lines[0].start,
-            lines[lines.len() - 1].end,
-        ));
-    } else {
-        for line in lines {
-            units.push(Unit::stretch(Mark::Plain, text, line.start, line.end));
+    // A single line (most blocks) needs no list of its parts.
+    if lines.len() > 1 {
+        let parts: Vec<&str> = lines.iter().map(|l| &text[l.start..l.end]).collect();
+        if looks_wrapped(&parts) {
+            units.push(Unit::new(
+                Mark::Plain,
+                join_lines(&parts),
+                lines[0].start,
+                lines[lines.len() - 1].end,
+            ));
+            return;
         }
+    }
+    for line in lines {
+        units.push(Unit::stretch(Mark::Plain, text, line.start, line.end));
     }
 }
 
