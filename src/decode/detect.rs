@@ -36,7 +36,7 @@ use std::borrow::Cow;
 use super::letters;
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
+use encoding_rs::{DecoderResult, Encoding, UTF_16BE, UTF_16LE};
 
 /// Inputs up to this size are examined whole.
 pub const SAMPLE_LIMIT: usize = 1 << 20;
@@ -575,7 +575,20 @@ pub fn is_iso_2022_jp(bytes: &[u8]) -> bool {
 /// bytes, the only ones whose reading differs, and is scored by
 /// [`plausibility`] and by how well its non-ASCII letters fit some language
 /// ([`letter_fit`]); chardetng's guess gets a small bonus.
+///
+/// A small input is first judged as single-byte without chardetng, and
+/// chardetng is not run at all when it could not change the verdict (see
+/// [`SingleByteVerdict::settled`] and [`chardetng_rules_out_multi_byte`]):
+/// it was half the time of detecting a small windows-1256 file. Otherwise
+/// the scores are kept and ranked again with chardetng's bonus, which
+/// gives what judging with its guess from the start gives.
 pub fn guess_legacy(bytes: &[u8]) -> Guess {
+    guess_legacy_judged(bytes, true)
+}
+
+/// [`guess_legacy`], judging a small input without chardetng first when
+/// `small_first` (false only in the tests that check it changes nothing).
+fn guess_legacy_judged(bytes: &[u8], small_first: bool) -> Guess {
     let sample = sample(bytes);
     // chardetng, too, learns only from non-ASCII bytes and the letters
     // beside them, so it is fed the same words; an escape-only input
@@ -584,10 +597,47 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
     if words.is_empty() {
         words = Cow::Borrowed(&sample[..]);
     }
+    let high_counts = byte_counts(&words);
+    let small = small_first && words.len() <= 2 * PRUNE_BYTES;
+    let mut single_byte_scores = None;
+    if small && high_counts.iter().any(|&count| count > 0) {
+        let readings = Readings {
+            words: &words,
+            high_counts: &high_counts,
+            cjk: false,
+            context: context_language(&sample),
+        };
+        let mut candidates = SINGLE_BYTE.to_vec();
+        candidates.extend_from_slice(CHARDETNG_ONLY_SINGLE_BYTE);
+        let scored = readings.score_all(candidates, None);
+        let verdict = SingleByteVerdict::new(&scored, None, &readings, &sample);
+        if verdict.settled && chardetng_rules_out_multi_byte(&words) {
+            return verdict.guess;
+        }
+        single_byte_scores = Some((readings.context, scored));
+    }
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Allow);
     detector.feed(&words, true);
     let first = detector.guess(None, Utf8Detection::Allow);
     let cjk = !first.is_single_byte();
+    if let Some((context, scored)) = single_byte_scores
+        && !cjk
+        && (SINGLE_BYTE.contains(&first) || CHARDETNG_ONLY_SINGLE_BYTE.contains(&first))
+    {
+        // The candidates of the full path below, in its order, with the
+        // same scores: only the bonus is new.
+        let scored: Vec<Scored> = scored
+            .into_iter()
+            .filter(|(encoding, _, _)| SINGLE_BYTE.contains(encoding) || *encoding == first)
+            .collect();
+        let readings = Readings {
+            words: &words,
+            high_counts: &high_counts,
+            cjk,
+            context,
+        };
+        return SingleByteVerdict::new(&scored, Some(first), &readings, &sample).guess;
+    }
     let mut candidates: Vec<&'static Encoding> = if cjk {
         CJK.to_vec()
     } else {
@@ -598,32 +648,11 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
     }
     // Single-byte candidates are judged straight from the bytes through a
     // table of what each byte value decodes to; CJK ones are decoded.
-    let high_counts = byte_counts(&words);
-    let context = if cjk { None } else { context_language(&sample) };
-    // `None` when the reading's penalties pass `limit`: it cannot matter.
-    let score = |encoding: &'static Encoding,
-                 bytes: &[u8],
-                 counts: &[usize; 128],
-                 limit: f64|
-     -> Option<(f64, Option<String>)> {
-        if cjk {
-            let (text, _) = encoding.decode_without_bom_handling(bytes);
-            let (plausibility, _) = judge(&text, false);
-            return Some((plausibility, Some(text.into_owned())));
-        }
-        let table = single_byte_table(encoding);
-        let chars = bytes.iter().map(|&b| match b.checked_sub(0x80) {
-            Some(high) => table[usize::from(high)],
-            None => char::from(b),
-        });
-        let (plausibility, capitals) = judge_chars(chars, true, limit)?;
-        let tallies = (0..128)
-            .filter(|&i| counts[i] > 0)
-            .map(|i| (table[i], counts[i]));
-        let score = plausibility
-            - LETTER_FIT_WEIGHT * (1.0 - letter_fit_of_tallies(tallies, context))
-            - CAPITALS_WEIGHT * (capitals - 0.5).max(0.0);
-        Some((score, None))
+    let readings = Readings {
+        words: &words,
+        high_counts: &high_counts,
+        cjk,
+        context: if cjk { None } else { context_language(&sample) },
     };
     // A first round on the first few words drops the candidates that are
     // plainly wrong, so that the full round scores only a handful.
@@ -632,7 +661,11 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
         let head_counts = byte_counts(head);
         let quick: Vec<f64> = candidates
             .iter()
-            .map(|e| score(e, head, &head_counts, f64::INFINITY).map_or(f64::MIN, |(v, _)| v))
+            .map(|e| {
+                readings
+                    .score(e, head, &head_counts, f64::INFINITY)
+                    .map_or(f64::MIN, |(v, _)| v)
+            })
             .collect();
         let top = quick.iter().copied().fold(f64::MIN, f64::max);
         let mut order: Vec<usize> = (0..quick.len()).collect();
@@ -649,94 +682,263 @@ pub fn guess_legacy(bytes: &[u8]) -> Guess {
             .map(|(_, encoding)| encoding)
             .collect();
     }
-    let prior = if cjk {
-        CHARDETNG_CJK_PRIOR
-    } else {
-        CHARDETNG_PRIOR
-    };
-    // Each candidate with its score and, for CJK, its text; chardetng's
-    // guess first, as it sets the bar that the others must reach.
-    let bar = PruneBar::new(&words, &high_counts, &candidates, cjk);
-    let mut order: Vec<usize> = (0..candidates.len()).collect();
-    order.sort_by_key(|&i| candidates[i] != first);
-    let mut best_so_far = f64::NEG_INFINITY;
-    let mut slots: Vec<Option<(f64, Option<String>)>> = vec![None; candidates.len()];
-    for i in order {
-        let encoding = candidates[i];
-        let Some((value, text)) = score(encoding, &words, &high_counts, bar.limit(best_so_far))
-        else {
-            continue;
-        };
-        let ranked = value + if encoding == first { prior } else { 0.0 };
-        best_so_far = best_so_far.max(ranked);
-        slots[i] = Some((value, text));
-    }
-    let scored: Vec<(&'static Encoding, f64, Option<String>)> = candidates
-        .into_iter()
-        .zip(slots)
-        .filter_map(|(encoding, slot)| slot.map(|(value, text)| (encoding, value, text)))
-        .collect();
-    let ranked = |(encoding, score, _): &(&'static Encoding, f64, Option<String>)| {
-        score + if *encoding == first { prior } else { 0.0 }
-    };
-    // First of the best: the candidate lists put the usual name first.
-    let mut best = 0;
-    for (i, candidate) in scored.iter().enumerate() {
-        if ranked(candidate) > ranked(&scored[best]) {
-            best = i;
+    let scored = readings.score_all(candidates, Some(first));
+    SingleByteVerdict::new(&scored, Some(first), &readings, &sample).guess
+}
+
+/// A candidate encoding, its score, and for CJK the text it reads.
+type Scored = (&'static Encoding, f64, Option<String>);
+
+/// What the candidates of [`guess_legacy`] are judged on.
+struct Readings<'a> {
+    /// The words that hold non-ASCII bytes.
+    words: &'a [u8],
+    /// How often each byte value from 0x80 occurs in them.
+    high_counts: &'a [usize; 128],
+    /// Whether the candidates are CJK (decoded and judged as text) rather
+    /// than single-byte (judged through their table).
+    cjk: bool,
+    /// The language of the ASCII words around, for the letter fit.
+    context: Option<usize>,
+}
+
+impl Readings<'_> {
+    /// The bonus of chardetng's guess.
+    fn prior(&self) -> f64 {
+        match self.cjk {
+            true => CHARDETNG_CJK_PRIOR,
+            false => CHARDETNG_PRIOR,
         }
     }
-    let best_text = match &scored[best].2 {
-        Some(text) => Cow::Borrowed(text.as_str()),
-        None => scored[best].0.decode_without_bom_handling(&words).0,
-    };
-    let best_text = best_text.as_ref();
-    // Whether a candidate reads the input as the best one does: for
-    // single-byte encodings, judged on every byte value of the sample, not
-    // only on the scored words (which may miss a rare letter).
-    let present = byte_values(&sample);
-    let reads_alike = |encoding: &'static Encoding, text: &Option<String>| match text {
-        Some(text) => text == best_text,
-        None => same_bytes_same_chars(encoding, scored[best].0, &present),
-    };
-    // The margin is measured without chardetng's bonus: a guess that wins
-    // only by it is a coin toss.
-    let runner_up = scored
-        .iter()
-        .filter(|(encoding, _, text)| !reads_alike(encoding, text))
-        .map(|(_, score, _)| *score)
-        .max_by(f64::total_cmp);
-    let same_text: Vec<&'static Encoding> = scored
-        .iter()
-        .filter(|(encoding, _, text)| reads_alike(encoding, text))
-        .map(|(encoding, _, _)| *encoding)
-        .collect();
-    let encoding = among_equals(&same_text, &sample, best_text);
-    // Quality is how free of mojibake the chosen reading is; letter fit
-    // only ranks candidates (a language missing from the tables is no
-    // reason to doubt text that reads cleanly).
-    let quality = plausibility_with(best_text, !cjk).clamp(0.0, 1.0);
-    // Scores are means per character; the margin counts the penalty
-    // points between the two readings, so that three unmistakable
-    // letters in a long text still settle it.
-    let scored_chars = best_text.chars().filter(|c| !c.is_whitespace()).count() as f64;
-    let mut margin = match runner_up {
-        Some(second) => ((scored[best].1 - second) * scored_chars / SURE_POINTS).clamp(0.0, 1.0),
-        None => 1.0,
-    };
-    // Among CJK encodings another reading is often as clean (GBK reads
-    // most Shift_JIS as rare Han); chardetng's frequency model then
-    // decides, which is worth more than a coin toss but is not proof.
-    if cjk && scored[best].0 == first {
-        margin = margin.max(CJK_TIE_MARGIN);
+
+    /// The score of reading `bytes` as `encoding`, or `None` when the
+    /// reading's penalties pass `limit`: it cannot matter.
+    fn score(
+        &self,
+        encoding: &'static Encoding,
+        bytes: &[u8],
+        counts: &[usize; 128],
+        limit: f64,
+    ) -> Option<(f64, Option<String>)> {
+        if self.cjk {
+            let (text, _) = encoding.decode_without_bom_handling(bytes);
+            let (plausibility, _) = judge(&text, false);
+            return Some((plausibility, Some(text.into_owned())));
+        }
+        let table = single_byte_table(encoding);
+        let chars = bytes.iter().map(|&b| match b.checked_sub(0x80) {
+            Some(high) => table[usize::from(high)],
+            None => char::from(b),
+        });
+        let (plausibility, capitals) = judge_chars(chars, true, limit)?;
+        let score = plausibility
+            - LETTER_FIT_WEIGHT * (1.0 - self.letter_fit(encoding, counts))
+            - CAPITALS_WEIGHT * (capitals - 0.5).max(0.0);
+        Some((score, None))
     }
-    // A handful of non-ASCII bytes is thin evidence, however clear.
-    let high = words.iter().filter(|&&b| b >= 0x80).count();
-    let evidence = (high as f64 / EVIDENCE_BYTES).min(1.0).sqrt();
-    Guess {
-        encoding,
-        confidence: round3(quality * (0.4 + 0.6 * margin) * evidence),
+
+    /// The [`letter_fit`] of reading bytes counted by `counts` as the
+    /// single-byte `encoding`.
+    fn letter_fit(&self, encoding: &'static Encoding, counts: &[usize; 128]) -> f64 {
+        let entries = letter_entries(encoding);
+        let letters = (0..128)
+            .filter(|&i| counts[i] > 0)
+            .filter_map(|i| entries[i].map(|(script, found)| (script, found, counts[i])));
+        letter_fit_of_entries(letters, self.context)
     }
+
+    /// Every candidate that can matter, with its score on all the words
+    /// (in the order of `candidates`); `first`, chardetng's guess, is
+    /// judged first, as it sets the bar that the others must reach.
+    fn score_all(
+        &self,
+        candidates: Vec<&'static Encoding>,
+        first: Option<&'static Encoding>,
+    ) -> Vec<Scored> {
+        let bar = PruneBar::new(self.words, self.high_counts, &candidates, self.cjk);
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        match first {
+            Some(first) => order.sort_by_key(|&i| candidates[i] != first),
+            // Without chardetng's guess, the reading whose letters fit a
+            // language best goes first instead, so that it sets the bar
+            // early: told from the byte counts alone, it costs a fraction
+            // of judging the words.
+            None => {
+                let quick: Vec<f64> = candidates
+                    .iter()
+                    .map(|&encoding| self.letter_fit(encoding, self.high_counts))
+                    .collect();
+                order.sort_by(|&a, &b| quick[b].total_cmp(&quick[a]));
+            }
+        }
+        let mut best_so_far = f64::NEG_INFINITY;
+        let mut slots: Vec<Option<(f64, Option<String>)>> = vec![None; candidates.len()];
+        for i in order {
+            let encoding = candidates[i];
+            let limit = bar.limit(best_so_far);
+            let Some((value, text)) = self.score(encoding, self.words, self.high_counts, limit)
+            else {
+                continue;
+            };
+            let ranked = value
+                + if Some(encoding) == first {
+                    self.prior()
+                } else {
+                    0.0
+                };
+            best_so_far = best_so_far.max(ranked);
+            slots[i] = Some((value, text));
+        }
+        candidates
+            .into_iter()
+            .zip(slots)
+            .filter_map(|(encoding, slot)| slot.map(|(value, text)| (encoding, value, text)))
+            .collect()
+    }
+}
+
+/// The outcome of judging the candidates: the guess, and whether
+/// chardetng's bonus could have changed it.
+struct SingleByteVerdict {
+    guess: Guess,
+    /// Judged without chardetng's guess: the best reading is one of
+    /// [`SINGLE_BYTE`] and leads every reading of different text by more
+    /// than chardetng's bonus and by enough points to cap the margin. Then
+    /// the bonus, on whichever single-byte candidate chardetng names,
+    /// ranks the same text first, and a candidate it would add (one of
+    /// [`CHARDETNG_ONLY_SINGLE_BYTE`], already judged here) lowers neither
+    /// the margin nor the confidence.
+    settled: bool,
+}
+
+impl SingleByteVerdict {
+    /// Ranks `scored` with chardetng's bonus for `first`, when known.
+    fn new(
+        scored: &[Scored],
+        first: Option<&'static Encoding>,
+        readings: &Readings,
+        sample: &[u8],
+    ) -> SingleByteVerdict {
+        let prior = readings.prior();
+        let ranked = |(encoding, score, _): &Scored| {
+            score + if Some(*encoding) == first { prior } else { 0.0 }
+        };
+        // First of the best: the candidate lists put the usual name first.
+        let mut best = 0;
+        for (i, candidate) in scored.iter().enumerate() {
+            if ranked(candidate) > ranked(&scored[best]) {
+                best = i;
+            }
+        }
+        let words = readings.words;
+        let best_text = match &scored[best].2 {
+            Some(text) => Cow::Borrowed(text.as_str()),
+            None => scored[best].0.decode_without_bom_handling(words).0,
+        };
+        let best_text = best_text.as_ref();
+        // Whether a candidate reads the input as the best one does: for
+        // single-byte encodings, judged on every byte value of the sample,
+        // not only on the scored words (which may miss a rare letter).
+        let present = byte_values(sample);
+        let reads_alike = |encoding: &'static Encoding, text: &Option<String>| match text {
+            Some(text) => text == best_text,
+            None => same_bytes_same_chars(encoding, scored[best].0, &present),
+        };
+        // The margin is measured without chardetng's bonus: a guess that
+        // wins only by it is a coin toss.
+        let runner_up = scored
+            .iter()
+            .filter(|(encoding, _, text)| !reads_alike(encoding, text))
+            .map(|(_, score, _)| *score)
+            .max_by(f64::total_cmp);
+        let same_text: Vec<&'static Encoding> = scored
+            .iter()
+            .filter(|(encoding, _, text)| reads_alike(encoding, text))
+            .map(|(encoding, _, _)| *encoding)
+            .collect();
+        let encoding = among_equals(&same_text, sample, best_text);
+        // Quality is how free of mojibake the chosen reading is; letter fit
+        // only ranks candidates (a language missing from the tables is no
+        // reason to doubt text that reads cleanly).
+        let quality = plausibility_with(best_text, !readings.cjk).clamp(0.0, 1.0);
+        // Scores are means per character; the margin counts the penalty
+        // points between the two readings, so that three unmistakable
+        // letters in a long text still settle it.
+        let scored_chars = best_text.chars().filter(|c| !c.is_whitespace()).count() as f64;
+        let mut margin = match runner_up {
+            Some(second) => {
+                ((scored[best].1 - second) * scored_chars / SURE_POINTS).clamp(0.0, 1.0)
+            }
+            None => 1.0,
+        };
+        // Among CJK encodings another reading is often as clean (GBK reads
+        // most Shift_JIS as rare Han); chardetng's frequency model then
+        // decides, which is worth more than a coin toss but is not proof.
+        if readings.cjk && Some(scored[best].0) == first {
+            margin = margin.max(CJK_TIE_MARGIN);
+        }
+        // A handful of non-ASCII bytes is thin evidence, however clear.
+        let high = words.iter().filter(|&&b| b >= 0x80).count();
+        let evidence = (high as f64 / EVIDENCE_BYTES).min(1.0).sqrt();
+        let lead = runner_up.map_or(f64::INFINITY, |second| scored[best].1 - second);
+        SingleByteVerdict {
+            guess: Guess {
+                encoding,
+                confidence: round3(quality * (0.4 + 0.6 * margin) * evidence),
+            },
+            settled: first.is_none()
+                && !readings.cjk
+                && SINGLE_BYTE.contains(&scored[best].0)
+                && lead > prior
+                && lead * scored_chars >= SURE_POINTS,
+        }
+    }
+}
+
+/// Single-byte encodings that chardetng can name and [`SINGLE_BYTE`] leaves
+/// out (rare: they are candidates only when chardetng names them).
+const CHARDETNG_ONLY_SINGLE_BYTE: &[&Encoding] =
+    &[encoding_rs::ISO_8859_4, encoding_rs::WINDOWS_1258];
+
+/// Whether chardetng, fed `words`, is certain to guess a single-byte
+/// encoding: UTF-8 and every multi-byte encoding it knows see a malformed
+/// sequence that it does not forgive.
+///
+/// chardetng forgives some malformed pairs in its CJK candidates (unmapped
+/// pairs in the encoding's range, Mac single-byte extensions: see its
+/// `GbkCandidate::feed` and siblings), but in none of them a byte below
+/// 0x40 where a trail byte was due, unless the byte before is 0x81 to 0x84,
+/// 0xA0, 0xFD or 0xFE. The words are decoded here the way chardetng does,
+/// one byte at a time with the same decoders (GBK's started afresh after
+/// a pair it may forgive, as chardetng does), so that the decoder is in
+/// the same state when it meets such a byte. Text in a single-byte
+/// encoding nearly always has one: a word ending in a non-ASCII letter
+/// before a space or a full stop.
+fn chardetng_rules_out_multi_byte(words: &[u8]) -> bool {
+    simdutf8::basic::from_utf8(words).is_err()
+        && CJK.iter().all(|&encoding| unforgiven(encoding, words))
+}
+
+/// Whether decoding `words` as `encoding` (a CJK one) meets a malformed
+/// sequence that chardetng's candidate for it never forgives.
+fn unforgiven(encoding: &'static Encoding, words: &[u8]) -> bool {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = [0u16; 2];
+    let mut previous = 0u8;
+    for &byte in words {
+        let (result, _, _) = decoder.decode_to_utf16_without_replacement(&[byte], &mut out, false);
+        if let DecoderResult::Malformed(..) = result {
+            if byte < 0x40 && !matches!(previous, 0x81..=0x84 | 0xA0 | 0xFD | 0xFE) {
+                return true;
+            }
+            if encoding == encoding_rs::GBK {
+                decoder = encoding.new_decoder_without_bom_handling();
+            }
+        }
+        previous = byte;
+    }
+    let (result, _, _) = decoder.decode_to_utf16_without_replacement(b"", &mut out, true);
+    matches!(result, DecoderResult::Malformed(..))
 }
 
 /// When a single-byte reading can stop being judged: its penalties have
@@ -1125,28 +1327,59 @@ fn letter_fit_of_tallies(
     tallies: impl Iterator<Item = (char, usize)>,
     context: Option<usize>,
 ) -> f64 {
-    let mut counts: Vec<(char, Script, usize)> = Vec::new();
-    for (c, n) in tallies {
-        if c.is_ascii() {
-            continue;
-        }
-        let Some(script) = Script::of(c) else {
-            continue;
-        };
-        let lower = if is_uppercase(c) {
-            c.to_lowercase().next().unwrap_or(c)
-        } else {
-            c
-        };
-        match counts.iter_mut().find(|(seen, _, _)| *seen == lower) {
-            Some(entry) => entry.2 += n,
-            None => counts.push((lower, script, n)),
-        }
+    let letters =
+        tallies.filter_map(|(c, n)| letter_entry(c).map(|(script, found)| (script, found, n)));
+    letter_fit_of_entries(letters, context)
+}
+
+/// What [`letter_fit`] needs of a character: its script and where its
+/// small form is in [`letter_index`] (`None` when no table has it); `None`
+/// for ASCII and anything that is not a letter.
+fn letter_entry(c: char) -> Option<(Script, Option<usize>)> {
+    if c.is_ascii() {
+        return None;
     }
-    let total: usize = counts.iter().map(|(_, _, n)| n).sum();
-    if total == 0 {
-        return 1.0;
+    let script = Script::of(c)?;
+    let lower = if is_uppercase(c) {
+        c.to_lowercase().next().unwrap_or(c)
+    } else {
+        c
+    };
+    let found = letter_index()
+        .binary_search_by_key(&lower, |entry| entry.letter)
+        .ok();
+    Some((script, found))
+}
+
+/// The [`letter_entry`] of each byte value from 0x80 in a single-byte
+/// encoding, worked out once per encoding and process: the letter fit of
+/// every candidate reading of a small legacy input spent most of its time
+/// finding small forms, scripts and index entries again.
+fn letter_entries(encoding: &'static Encoding) -> &'static [Option<(Script, Option<usize>)>; 128] {
+    use std::sync::Mutex;
+    type Entries = [Option<(Script, Option<usize>)>; 128];
+    static KNOWN: Mutex<Vec<(&'static Encoding, &'static Entries)>> = Mutex::new(Vec::new());
+    let mut known = KNOWN
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, entries)) = known.iter().find(|(e, _)| *e == encoding) {
+        return entries;
     }
+    let table = single_byte_table(encoding);
+    let entries: &'static Entries =
+        Box::leak(Box::new(std::array::from_fn(|i| letter_entry(table[i]))));
+    known.push((encoding, entries));
+    entries
+}
+
+/// [`letter_fit_of_tallies`] of letters given as their [`letter_entry`]
+/// and count. A letter may come more than once: every sum below is of
+/// multiples of a quarter, exact, so splitting a count changes nothing.
+fn letter_fit_of_entries(
+    letters: impl Iterator<Item = (Script, Option<usize>, usize)>,
+    context: Option<usize>,
+) -> f64 {
+    let mut total = 0usize;
     // How well the letters fit each language, in the order of LETTERS.
     let index = letter_index();
     let mut fit = [0.0f64; 64];
@@ -1154,10 +1387,13 @@ fn letter_fit_of_tallies(
     // the tables' shares of accented letters are rough (German ä counts
     // as rare), but whether a letter belongs to the alphabet is not.
     let mut in_context = 0usize;
-    for (c, script, n) in &counts {
-        let found = index.binary_search_by_key(c, |entry| entry.letter).ok();
+    // Each script's letters.
+    let mut letters_of = [0usize; Script::COUNT];
+    for (script, found, n) in letters {
+        total += n;
+        letters_of[script as usize] += n;
         if let Some(language) = context
-            && *script == Script::Latin
+            && script == Script::Latin
             && found.is_some_and(|at| (index[at].common | index[at].rare) & (1 << language) != 0)
         {
             in_context += n;
@@ -1169,23 +1405,22 @@ fn letter_fit_of_tallies(
                 while bits != 0 {
                     let language = bits.trailing_zeros() as usize;
                     bits &= bits - 1;
-                    if letters::LETTERS[language].0 == *script {
-                        fit[language] += weight * *n as f64;
+                    if letters::LETTERS[language].0 == script {
+                        fit[language] += weight * n as f64;
                     }
                 }
             }
         }
     }
+    if total == 0 {
+        return 1.0;
+    }
     let mut fitting = 0.0;
-    let mut scripts: Vec<Script> = counts.iter().map(|(_, s, _)| *s).collect();
-    scripts.sort_by_key(|s| *s as usize);
-    scripts.dedup();
-    for script in scripts {
-        let letters: usize = counts
-            .iter()
-            .filter(|(_, s, _)| *s == script)
-            .map(|(_, _, n)| n)
-            .sum();
+    for script in Script::ALL {
+        let letters = letters_of[script as usize];
+        if letters == 0 {
+            continue;
+        }
         let best = match context {
             Some(_) if script == Script::Latin => Some(in_context as f64),
             _ => letters::LETTERS
@@ -1720,6 +1955,58 @@ mod tests {
                 assert_eq!(decoded.text, *text);
             }
         }
+    }
+
+    #[test]
+    fn judging_small_inputs_without_chardetng_first_changes_no_guess() {
+        let mut texts: Vec<&str> = SAMPLES.iter().map(|(text, _)| *text).collect();
+        texts.extend(FEW_ACCENTS.iter().map(|(text, _)| *text));
+        // Each input, and whether it is a whole text in a single-byte
+        // encoding (where chardetng should mostly be ruled out).
+        let mut inputs: Vec<(Vec<u8>, bool)> = Vec::new();
+        for text in &texts {
+            for encoding in SINGLE_BYTE
+                .iter()
+                .chain(CJK)
+                .chain(CHARDETNG_ONLY_SINGLE_BYTE)
+            {
+                let (bytes, _, _) = encoding.encode(text);
+                for cut in [12, 40, 100, 300] {
+                    inputs.push((bytes[..cut.min(bytes.len())].to_vec(), false));
+                }
+                inputs.push((bytes.to_vec(), encoding.is_single_byte()));
+            }
+        }
+        // Bytes that are text in no encoding.
+        inputs.push(((0x80..=0xFFu8).chain(0x80..=0xFF).collect(), false));
+        inputs.push((b"a\xe9\x81 \xfe\xfe b\x8f".to_vec(), false));
+        let (mut whole_single_byte, mut ruled_out) = (0, 0);
+        for (bytes, is_whole_single_byte) in &inputs {
+            assert_eq!(
+                guess_legacy_judged(bytes, true),
+                guess_legacy_judged(bytes, false),
+                "{bytes:x?}"
+            );
+            let words = high_byte_words(bytes);
+            let rules_out = chardetng_rules_out_multi_byte(&words);
+            if rules_out {
+                let mut detector = EncodingDetector::new(Iso2022JpDetection::Allow);
+                detector.feed(&words, true);
+                let guess = detector.guess(None, Utf8Detection::Allow);
+                assert!(guess.is_single_byte(), "{} for {bytes:x?}", guess.name());
+            }
+            if *is_whole_single_byte {
+                whole_single_byte += 1;
+                ruled_out += usize::from(rules_out);
+            }
+        }
+        // The shortcut is taken, not only in theory: a few accented
+        // letters among ASCII are often valid Shift_JIS or GBK, so it is
+        // mostly open to texts in a non-Latin script.
+        assert!(
+            ruled_out * 10 > whole_single_byte,
+            "{ruled_out} of {whole_single_byte}"
+        );
     }
 
     #[test]
