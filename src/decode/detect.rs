@@ -609,7 +609,7 @@ fn guess_legacy_judged(bytes: &[u8], small_first: bool) -> Guess {
         };
         let mut candidates = SINGLE_BYTE.to_vec();
         candidates.extend_from_slice(CHARDETNG_ONLY_SINGLE_BYTE);
-        let scored = readings.score_all(candidates, None);
+        let scored = readings.score_all(candidates, None, CHARDETNG_ONLY_SINGLE_BYTE);
         let verdict = SingleByteVerdict::new(&scored, None, &readings, &sample);
         if verdict.settled && chardetng_rules_out_multi_byte(&words) {
             return verdict.guess;
@@ -662,8 +662,9 @@ fn guess_legacy_judged(bytes: &[u8], small_first: bool) -> Guess {
         let quick: Vec<f64> = candidates
             .iter()
             .map(|e| {
+                let fit = readings.letter_fit(e, &head_counts);
                 readings
-                    .score(e, head, &head_counts, f64::INFINITY)
+                    .score(e, head, fit, f64::INFINITY)
                     .map_or(f64::MIN, |(v, _)| v)
             })
             .collect();
@@ -682,7 +683,7 @@ fn guess_legacy_judged(bytes: &[u8], small_first: bool) -> Guess {
             .map(|(_, encoding)| encoding)
             .collect();
     }
-    let scored = readings.score_all(candidates, Some(first));
+    let scored = readings.score_all(candidates, Some(first), &[]);
     SingleByteVerdict::new(&scored, Some(first), &readings, &sample).guess
 }
 
@@ -711,13 +712,14 @@ impl Readings<'_> {
         }
     }
 
-    /// The score of reading `bytes` as `encoding`, or `None` when the
+    /// The score of reading `bytes` as `encoding`, whose letters fit a
+    /// language by `fit` ([`Readings::letter_fit`]), or `None` when the
     /// reading's penalties pass `limit`: it cannot matter.
     fn score(
         &self,
         encoding: &'static Encoding,
         bytes: &[u8],
-        counts: &[usize; 128],
+        fit: f64,
         limit: f64,
     ) -> Option<(f64, Option<String>)> {
         if self.cjk {
@@ -732,14 +734,18 @@ impl Readings<'_> {
         });
         let (plausibility, capitals) = judge_chars(chars, true, limit)?;
         let score = plausibility
-            - LETTER_FIT_WEIGHT * (1.0 - self.letter_fit(encoding, counts))
+            - LETTER_FIT_WEIGHT * (1.0 - fit)
             - CAPITALS_WEIGHT * (capitals - 0.5).max(0.0);
         Some((score, None))
     }
 
     /// The [`letter_fit`] of reading bytes counted by `counts` as the
-    /// single-byte `encoding`.
+    /// single-byte `encoding`; 1 for CJK, whose readings are judged on
+    /// their text alone.
     fn letter_fit(&self, encoding: &'static Encoding, counts: &[usize; 128]) -> f64 {
+        if self.cjk {
+            return 1.0;
+        }
         let entries = letter_entries(encoding);
         let letters = (0..128)
             .filter(|&i| counts[i] > 0)
@@ -750,34 +756,42 @@ impl Readings<'_> {
     /// Every candidate that can matter, with its score on all the words
     /// (in the order of `candidates`); `first`, chardetng's guess, is
     /// judged first, as it sets the bar that the others must reach.
+    /// `provisional` candidates may be dropped from the scores later (see
+    /// [`guess_legacy`]), so they never raise the bar: a reading pruned
+    /// because of them could be the best once they are gone.
     fn score_all(
         &self,
         candidates: Vec<&'static Encoding>,
         first: Option<&'static Encoding>,
+        provisional: &[&'static Encoding],
     ) -> Vec<Scored> {
         let bar = PruneBar::new(self.words, self.high_counts, &candidates, self.cjk);
+        // Told from the byte counts alone, the letter fit costs a fraction
+        // of judging the words; known first, it lowers each reading's
+        // ceiling (see `PruneBar::limit`).
+        let fits: Vec<f64> = candidates
+            .iter()
+            .map(|&encoding| self.letter_fit(encoding, self.high_counts))
+            .collect();
         let mut order: Vec<usize> = (0..candidates.len()).collect();
         match first {
             Some(first) => order.sort_by_key(|&i| candidates[i] != first),
             // Without chardetng's guess, the reading whose letters fit a
             // language best goes first instead, so that it sets the bar
-            // early: told from the byte counts alone, it costs a fraction
-            // of judging the words.
-            None => {
-                let quick: Vec<f64> = candidates
-                    .iter()
-                    .map(|&encoding| self.letter_fit(encoding, self.high_counts))
-                    .collect();
-                order.sort_by(|&a, &b| quick[b].total_cmp(&quick[a]));
-            }
+            // early.
+            None => order.sort_by(|&a, &b| fits[b].total_cmp(&fits[a])),
         }
         let mut best_so_far = f64::NEG_INFINITY;
         let mut slots: Vec<Option<(f64, Option<String>)>> = vec![None; candidates.len()];
         for i in order {
             let encoding = candidates[i];
-            let limit = bar.limit(best_so_far);
-            let Some((value, text)) = self.score(encoding, self.words, self.high_counts, limit)
-            else {
+            let ceiling = 1.0 - LETTER_FIT_WEIGHT * (1.0 - fits[i]);
+            let limit = bar.limit(best_so_far, ceiling);
+            if limit < 0.0 {
+                // Even without a single penalty, it cannot matter.
+                continue;
+            }
+            let Some((value, text)) = self.score(encoding, self.words, fits[i], limit) else {
                 continue;
             };
             let ranked = value
@@ -786,7 +800,9 @@ impl Readings<'_> {
                 } else {
                     0.0
                 };
-            best_so_far = best_so_far.max(ranked);
+            if !provisional.contains(&encoding) {
+                best_so_far = best_so_far.max(ranked);
+            }
             slots[i] = Some((value, text));
         }
         candidates
@@ -948,10 +964,13 @@ fn unforgiven(encoding: &'static Encoding, words: &[u8]) -> bool {
 /// makes a small legacy input several times cheaper to detect; the guess
 /// and its confidence are exactly those of judging every candidate in full.
 ///
-/// The reasoning: a reading's score is at most `1 - penalty / total_max`
-/// (penalties only grow, the letter-fit and capitals terms only subtract,
-/// and `total_max`, the words' bytes that are not ASCII white space, is at
-/// least the characters it is judged on). The final best ranked score is
+/// The reasoning: a reading's score is at most `ceiling - penalty /
+/// total_max`, where `ceiling` is 1 less its letter-fit term, which the
+/// byte counts give before any character is judged (penalties only grow,
+/// the capitals term only subtracts, and `total_max`, the words' bytes
+/// that are not ASCII white space, is at least the characters it is
+/// judged on). A reading whose ceiling alone is too low, such as Arabic
+/// bytes read as Latin letters that fit no language, is not judged at all. The final best ranked score is
 /// at least the best so far, so its raw score is at least that minus
 /// chardetng's bonus. A reading more than `SURE_POINTS / chars_min` below
 /// it (`chars_min`: the fewest non-space characters any candidate reads)
@@ -1006,13 +1025,14 @@ impl PruneBar {
     }
 
     /// The penalty past which a reading stops mattering, given the best
-    /// ranked score so far.
-    fn limit(&self, best_so_far: f64) -> f64 {
+    /// ranked score so far, for a reading whose score without penalties
+    /// would be at most `ceiling` (1 less the weight of its letter fit).
+    fn limit(&self, best_so_far: f64, ceiling: f64) -> f64 {
         if !best_so_far.is_finite() || !self.slack.is_finite() {
             return f64::INFINITY;
         }
-        // score <= 1 - penalty / total_max < best_so_far - slack
-        (1.0 - (best_so_far - self.slack)) * self.total_max
+        // score <= ceiling - penalty / total_max < best_so_far - slack
+        (ceiling - (best_so_far - self.slack)) * self.total_max
     }
 }
 
