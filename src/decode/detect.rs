@@ -628,7 +628,7 @@ fn guess_legacy_judged(bytes: &[u8], small_first: bool) -> Guess {
         // same scores: only the bonus is new.
         let scored: Vec<Scored> = scored
             .into_iter()
-            .filter(|(encoding, _, _)| SINGLE_BYTE.contains(encoding) || *encoding == first)
+            .filter(|scored| SINGLE_BYTE.contains(&scored.encoding) || scored.encoding == first)
             .collect();
         let readings = Readings {
             words: &words,
@@ -665,7 +665,7 @@ fn guess_legacy_judged(bytes: &[u8], small_first: bool) -> Guess {
                 let fit = readings.letter_fit(e, &head_counts);
                 readings
                     .score(e, head, fit, f64::INFINITY)
-                    .map_or(f64::MIN, |(v, _)| v)
+                    .map_or(f64::MIN, |scored| scored.score)
             })
             .collect();
         let top = quick.iter().copied().fold(f64::MIN, f64::max);
@@ -687,8 +687,19 @@ fn guess_legacy_judged(bytes: &[u8], small_first: bool) -> Guess {
     SingleByteVerdict::new(&scored, Some(first), &readings, &sample).guess
 }
 
-/// A candidate encoding, its score, and for CJK the text it reads.
-type Scored = (&'static Encoding, f64, Option<String>);
+/// A candidate encoding as judged.
+struct Scored {
+    encoding: &'static Encoding,
+    /// What ranks the candidates: plausibility less the letter-fit and
+    /// capitals terms.
+    score: f64,
+    /// How free of mojibake the reading is ([`plausibility_with`]),
+    /// kept for the confidence of the one that wins.
+    plausibility: f64,
+    /// For CJK, the text it reads (single-byte readings are judged
+    /// straight from their table).
+    text: Option<String>,
+}
 
 /// What the candidates of [`guess_legacy`] are judged on.
 struct Readings<'a> {
@@ -721,11 +732,16 @@ impl Readings<'_> {
         bytes: &[u8],
         fit: f64,
         limit: f64,
-    ) -> Option<(f64, Option<String>)> {
+    ) -> Option<Scored> {
         if self.cjk {
             let (text, _) = encoding.decode_without_bom_handling(bytes);
             let (plausibility, _) = judge(&text, false);
-            return Some((plausibility, Some(text.into_owned())));
+            return Some(Scored {
+                encoding,
+                score: plausibility,
+                plausibility,
+                text: Some(text.into_owned()),
+            });
         }
         let table = single_byte_table(encoding);
         let chars = bytes.iter().map(|&b| match b.checked_sub(0x80) {
@@ -736,7 +752,12 @@ impl Readings<'_> {
         let score = plausibility
             - LETTER_FIT_WEIGHT * (1.0 - fit)
             - CAPITALS_WEIGHT * (capitals - 0.5).max(0.0);
-        Some((score, None))
+        Some(Scored {
+            encoding,
+            score,
+            plausibility,
+            text: None,
+        })
     }
 
     /// The [`letter_fit`] of reading bytes counted by `counts` as the
@@ -782,7 +803,7 @@ impl Readings<'_> {
             None => order.sort_by(|&a, &b| fits[b].total_cmp(&fits[a])),
         }
         let mut best_so_far = f64::NEG_INFINITY;
-        let mut slots: Vec<Option<(f64, Option<String>)>> = vec![None; candidates.len()];
+        let mut slots: Vec<Option<Scored>> = candidates.iter().map(|_| None).collect();
         for i in order {
             let encoding = candidates[i];
             let ceiling = 1.0 - LETTER_FIT_WEIGHT * (1.0 - fits[i]);
@@ -791,10 +812,10 @@ impl Readings<'_> {
                 // Even without a single penalty, it cannot matter.
                 continue;
             }
-            let Some((value, text)) = self.score(encoding, self.words, fits[i], limit) else {
+            let Some(scored) = self.score(encoding, self.words, fits[i], limit) else {
                 continue;
             };
-            let ranked = value
+            let ranked = scored.score
                 + if Some(encoding) == first {
                     self.prior()
                 } else {
@@ -803,13 +824,9 @@ impl Readings<'_> {
             if !provisional.contains(&encoding) {
                 best_so_far = best_so_far.max(ranked);
             }
-            slots[i] = Some((value, text));
+            slots[i] = Some(scored);
         }
-        candidates
-            .into_iter()
-            .zip(slots)
-            .filter_map(|(encoding, slot)| slot.map(|(value, text)| (encoding, value, text)))
-            .collect()
+        slots.into_iter().flatten().collect()
     }
 }
 
@@ -836,8 +853,13 @@ impl SingleByteVerdict {
         sample: &[u8],
     ) -> SingleByteVerdict {
         let prior = readings.prior();
-        let ranked = |(encoding, score, _): &Scored| {
-            score + if Some(*encoding) == first { prior } else { 0.0 }
+        let ranked = |scored: &Scored| {
+            scored.score
+                + if Some(scored.encoding) == first {
+                    prior
+                } else {
+                    0.0
+                }
         };
         // First of the best: the candidate lists put the usual name first.
         let mut best = 0;
@@ -847,56 +869,56 @@ impl SingleByteVerdict {
             }
         }
         let words = readings.words;
-        let best_text = match &scored[best].2 {
+        let best = &scored[best];
+        let best_text = match &best.text {
             Some(text) => Cow::Borrowed(text.as_str()),
-            None => scored[best].0.decode_without_bom_handling(words).0,
+            None => best.encoding.decode_without_bom_handling(words).0,
         };
         let best_text = best_text.as_ref();
         // Whether a candidate reads the input as the best one does: for
         // single-byte encodings, judged on every byte value of the sample,
         // not only on the scored words (which may miss a rare letter).
         let present = byte_values(sample);
-        let reads_alike = |encoding: &'static Encoding, text: &Option<String>| match text {
+        let reads_alike = |candidate: &Scored| match &candidate.text {
             Some(text) => text == best_text,
-            None => same_bytes_same_chars(encoding, scored[best].0, &present),
+            None => same_bytes_same_chars(candidate.encoding, best.encoding, &present),
         };
         // The margin is measured without chardetng's bonus: a guess that
         // wins only by it is a coin toss.
         let runner_up = scored
             .iter()
-            .filter(|(encoding, _, text)| !reads_alike(encoding, text))
-            .map(|(_, score, _)| *score)
+            .filter(|candidate| !reads_alike(candidate))
+            .map(|candidate| candidate.score)
             .max_by(f64::total_cmp);
         let same_text: Vec<&'static Encoding> = scored
             .iter()
-            .filter(|(encoding, _, text)| reads_alike(encoding, text))
-            .map(|(encoding, _, _)| *encoding)
+            .filter(|candidate| reads_alike(candidate))
+            .map(|candidate| candidate.encoding)
             .collect();
         let encoding = among_equals(&same_text, sample, best_text);
         // Quality is how free of mojibake the chosen reading is; letter fit
         // only ranks candidates (a language missing from the tables is no
-        // reason to doubt text that reads cleanly).
-        let quality = plausibility_with(best_text, !readings.cjk).clamp(0.0, 1.0);
+        // reason to doubt text that reads cleanly). Every reading that
+        // reads alike is as plausible as the one judged.
+        let quality = best.plausibility.clamp(0.0, 1.0);
         // Scores are means per character; the margin counts the penalty
         // points between the two readings, so that three unmistakable
         // letters in a long text still settle it.
         let scored_chars = best_text.chars().filter(|c| !c.is_whitespace()).count() as f64;
         let mut margin = match runner_up {
-            Some(second) => {
-                ((scored[best].1 - second) * scored_chars / SURE_POINTS).clamp(0.0, 1.0)
-            }
+            Some(second) => ((best.score - second) * scored_chars / SURE_POINTS).clamp(0.0, 1.0),
             None => 1.0,
         };
         // Among CJK encodings another reading is often as clean (GBK reads
         // most Shift_JIS as rare Han); chardetng's frequency model then
         // decides, which is worth more than a coin toss but is not proof.
-        if readings.cjk && Some(scored[best].0) == first {
+        if readings.cjk && Some(best.encoding) == first {
             margin = margin.max(CJK_TIE_MARGIN);
         }
         // A handful of non-ASCII bytes is thin evidence, however clear.
         let high = words.iter().filter(|&&b| b >= 0x80).count();
         let evidence = (high as f64 / EVIDENCE_BYTES).min(1.0).sqrt();
-        let lead = runner_up.map_or(f64::INFINITY, |second| scored[best].1 - second);
+        let lead = runner_up.map_or(f64::INFINITY, |second| best.score - second);
         SingleByteVerdict {
             guess: Guess {
                 encoding,
@@ -904,7 +926,7 @@ impl SingleByteVerdict {
             },
             settled: first.is_none()
                 && !readings.cjk
-                && SINGLE_BYTE.contains(&scored[best].0)
+                && SINGLE_BYTE.contains(&best.encoding)
                 && lead > prior
                 && lead * scored_chars >= SURE_POINTS,
         }
