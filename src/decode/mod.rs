@@ -663,6 +663,37 @@ impl SingleByteTable {
             unmapped: [false; 256],
             utf8: [[0; 4]; 256],
         };
+        // Every byte value at once: a single-byte encoding gives one
+        // character per byte, U+FFFD for an unmapped one (no WHATWG
+        // single-byte encoding maps a byte to U+FFFD itself). One decoder
+        // instead of one per byte value: building the tables was a fifth
+        // of the instructions of detecting one small legacy file.
+        let values: Vec<u8> = (0..=255u8).collect();
+        let (text, _) = encoding.decode_without_bom_handling(&values);
+        if text.chars().count() == values.len() {
+            for (value, c) in text.chars().enumerate() {
+                let utf8 = &mut table.utf8[value];
+                table.width[value] = c.encode_utf8(utf8).len() as u8;
+                table.unmapped[value] = c == '\u{FFFD}';
+                if let Some(high) = value.checked_sub(0x80) {
+                    table.high_chars[high] = c;
+                }
+            }
+            return table;
+        }
+        // Not one character per byte: not expected of a single-byte
+        // encoding, so each value is decoded on its own.
+        SingleByteTable::work_out_byte_by_byte(encoding)
+    }
+
+    /// [`SingleByteTable::work_out`] one byte value at a time.
+    fn work_out_byte_by_byte(encoding: &'static Encoding) -> SingleByteTable {
+        let mut table = SingleByteTable {
+            high_chars: ['\u{FFFD}'; 128],
+            width: [0; 256],
+            unmapped: [false; 256],
+            utf8: [[0; 4]; 256],
+        };
         for value in 0..=255u8 {
             let byte = [value];
             let (text, unmapped) = encoding.decode_without_bom_handling(&byte);
@@ -1062,6 +1093,52 @@ mod tests {
             }
         }
         assert!(tried >= 25, "{tried} single-byte encodings");
+    }
+
+    #[test]
+    fn tables_worked_out_at_once_match_decoding_each_byte_value() {
+        use encoding_rs::*;
+        for encoding in [
+            IBM866,
+            ISO_8859_2,
+            ISO_8859_3,
+            ISO_8859_4,
+            ISO_8859_5,
+            ISO_8859_6,
+            ISO_8859_7,
+            ISO_8859_8,
+            ISO_8859_8_I,
+            ISO_8859_10,
+            ISO_8859_13,
+            ISO_8859_14,
+            ISO_8859_15,
+            ISO_8859_16,
+            KOI8_R,
+            KOI8_U,
+            MACINTOSH,
+            WINDOWS_874,
+            WINDOWS_1250,
+            WINDOWS_1251,
+            WINDOWS_1252,
+            WINDOWS_1253,
+            WINDOWS_1254,
+            WINDOWS_1255,
+            WINDOWS_1256,
+            WINDOWS_1257,
+            WINDOWS_1258,
+            X_MAC_CYRILLIC,
+            X_USER_DEFINED,
+        ] {
+            let name = encoding.name();
+            let (at_once, each) = (
+                SingleByteTable::work_out(encoding),
+                SingleByteTable::work_out_byte_by_byte(encoding),
+            );
+            assert_eq!(at_once.high_chars, each.high_chars, "{name}");
+            assert_eq!(at_once.width, each.width, "{name}");
+            assert_eq!(at_once.unmapped, each.unmapped, "{name}");
+            assert_eq!(at_once.utf8, each.utf8, "{name}");
+        }
     }
 
     #[test]
