@@ -578,7 +578,7 @@ pub fn is_iso_2022_jp(bytes: &[u8]) -> bool {
 ///
 /// A small input is first judged as single-byte without chardetng, and
 /// chardetng is not run at all when it could not change the verdict (see
-/// [`SingleByteVerdict::settled`] and [`chardetng_rules_out_multi_byte`]):
+/// `SingleByteVerdict::settled` and `chardetng_rules_out_multi_byte`):
 /// it was half the time of detecting a small windows-1256 file. Otherwise
 /// the scores are kept and ranked again with chardetng's bonus, which
 /// gives what judging with its guess from the start gives.
