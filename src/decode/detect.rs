@@ -11,8 +11,11 @@
 //! So for a single-byte guess every common single-byte encoding is a
 //! candidate, and for a CJK guess every CJK one. Only the words that hold
 //! non-ASCII bytes are decoded (ASCII reads the same everywhere), at most
-//! [`WORDS_LIMIT`] bytes of them spread over the sample; a first round on
-//! the first kilobyte keeps a handful of candidates. Each is scored by
+//! [`WORDS_LIMIT`] bytes of them spread over the sample. A single-byte
+//! reading stops being judged as soon as it can no longer matter; for CJK,
+//! a first round on the first kilobyte keeps a handful of candidates, and
+//! chardetng is not asked at all when its guess could not change the
+//! answer (see [`guess_legacy`]). Each is scored by
 //! [`plausibility`] (what a reader would notice in mojibake: replacement
 //! and control characters, words that switch script, signs of another
 //! script inside a word, capitals inside small words, stray symbols,
@@ -538,9 +541,10 @@ const SURE_POINTS: f64 = 4.0;
 /// Non-ASCII bytes past which their number no longer lowers confidence
 /// (which is scaled by the square root of their share of this number).
 const EVIDENCE_BYTES: f64 = 32.0;
-/// Bytes of words scored in the first, pruning round.
+/// Bytes of words on which CJK candidates are scored in a first, pruning
+/// round.
 const PRUNE_BYTES: usize = 1024;
-/// Candidates scoring this much below the best in the first round are
+/// CJK candidates scoring this much below the best in the first round are
 /// dropped (a wrong table costs far more; near-ties go on).
 const PRUNE_DISTANCE: f64 = 0.25;
 /// At most this many candidates go on to the full round (besides
@@ -576,19 +580,21 @@ pub fn is_iso_2022_jp(bytes: &[u8]) -> bool {
 /// [`plausibility`] and by how well its non-ASCII letters fit some language
 /// ([`letter_fit`]); chardetng's guess gets a small bonus.
 ///
-/// A small input is first judged as single-byte without chardetng, and
-/// chardetng is not run at all when it could not change the verdict (see
-/// `SingleByteVerdict::settled` and `chardetng_rules_out_multi_byte`):
-/// it was half the time of detecting a small windows-1256 file. Otherwise
-/// the scores are kept and ranked again with chardetng's bonus, which
-/// gives what judging with its guess from the start gives.
+/// Bytes that chardetng would not read as any CJK encoding are first
+/// judged as single-byte without chardetng, which is not run at all when
+/// it could not change the verdict (see `SingleByteVerdict::settled` and
+/// `chardetng_rules_out_multi_byte`): it was half the time of detecting a
+/// small windows-1256 file, and two thirds of a large one. Otherwise the
+/// scores are kept and ranked again with chardetng's bonus, which gives
+/// what judging with its guess from the start gives.
 pub fn guess_legacy(bytes: &[u8]) -> Guess {
     guess_legacy_judged(bytes, true)
 }
 
-/// [`guess_legacy`], judging a small input without chardetng first when
-/// `small_first` (false only in the tests that check it changes nothing).
-fn guess_legacy_judged(bytes: &[u8], small_first: bool) -> Guess {
+/// [`guess_legacy`], judging single-byte readings without chardetng first
+/// when `single_byte_first` (false only in the tests that check it changes
+/// nothing).
+fn guess_legacy_judged(bytes: &[u8], single_byte_first: bool) -> Guess {
     let sample = sample(bytes);
     // chardetng, too, learns only from non-ASCII bytes and the letters
     // beside them, so it is fed the same words; an escape-only input
@@ -598,9 +604,11 @@ fn guess_legacy_judged(bytes: &[u8], small_first: bool) -> Guess {
         words = Cow::Borrowed(&sample[..]);
     }
     let high_counts = byte_counts(&words);
-    let small = small_first && words.len() <= 2 * PRUNE_BYTES;
     let mut single_byte_scores = None;
-    if small && high_counts.iter().any(|&count| count > 0) {
+    if single_byte_first
+        && high_counts.iter().any(|&count| count > 0)
+        && chardetng_rules_out_multi_byte(&words)
+    {
         let readings = Readings {
             words: &words,
             high_counts: &high_counts,
@@ -611,7 +619,7 @@ fn guess_legacy_judged(bytes: &[u8], small_first: bool) -> Guess {
         candidates.extend_from_slice(CHARDETNG_ONLY_SINGLE_BYTE);
         let scored = readings.score_all(candidates, None, CHARDETNG_ONLY_SINGLE_BYTE);
         let verdict = SingleByteVerdict::new(&scored, None, &readings, &sample);
-        if verdict.settled && chardetng_rules_out_multi_byte(&words) {
+        if verdict.settled {
             return verdict.guess;
         }
         single_byte_scores = Some((readings.context, scored));
@@ -654,9 +662,11 @@ fn guess_legacy_judged(bytes: &[u8], small_first: bool) -> Guess {
         cjk,
         context: if cjk { None } else { context_language(&sample) },
     };
-    // A first round on the first few words drops the candidates that are
-    // plainly wrong, so that the full round scores only a handful.
-    if words.len() > 2 * PRUNE_BYTES {
+    // A first round on the first few words drops the CJK candidates that
+    // are plainly wrong, so that the full round decodes only a handful.
+    // Single-byte candidates need none: the bar of `score_all` drops
+    // theirs after a few words, exactly.
+    if cjk && words.len() > 2 * PRUNE_BYTES {
         let head = &words[..memchr::memrchr(b' ', &words[..PRUNE_BYTES]).unwrap_or(PRUNE_BYTES)];
         let head_counts = byte_counts(head);
         let quick: Vec<f64> = candidates
@@ -2000,7 +2010,7 @@ mod tests {
     }
 
     #[test]
-    fn judging_small_inputs_without_chardetng_first_changes_no_guess() {
+    fn judging_single_byte_readings_without_chardetng_first_changes_no_guess() {
         let mut texts: Vec<&str> = SAMPLES.iter().map(|(text, _)| *text).collect();
         texts.extend(FEW_ACCENTS.iter().map(|(text, _)| *text));
         // Each input, and whether it is a whole text in a single-byte
@@ -2017,6 +2027,13 @@ mod tests {
                     inputs.push((bytes[..cut.min(bytes.len())].to_vec(), false));
                 }
                 inputs.push((bytes.to_vec(), encoding.is_single_byte()));
+                // Large inputs, whose CJK readings get a first round.
+                let mut large = bytes.to_vec();
+                while large.len() < 6 * PRUNE_BYTES {
+                    large.push(b' ');
+                    large.extend_from_slice(&bytes);
+                }
+                inputs.push((large, false));
             }
         }
         // Bytes that are text in no encoding.
