@@ -778,9 +778,11 @@ impl Readings<'_> {
             return 1.0;
         }
         let entries = letter_entries(encoding);
-        let letters = (0..128)
-            .filter(|&i| counts[i] > 0)
-            .filter_map(|i| entries[i].map(|(script, found)| (script, found, counts[i])));
+        let letters = (0..128).filter(|&i| counts[i] > 0).filter_map(|i| {
+            entries
+                .get(i)
+                .map(|(script, found)| (script, found, counts[i]))
+        });
         letter_fit_of_entries(letters, self.context)
     }
 
@@ -1387,7 +1389,7 @@ fn letter_fit_of_tallies(
 /// What [`letter_fit`] needs of a character: its script and where its
 /// small form is in [`letter_index`] (`None` when no table has it); `None`
 /// for ASCII and anything that is not a letter.
-fn letter_entry(c: char) -> Option<(Script, Option<usize>)> {
+fn letter_entry(c: char) -> LetterEntry {
     if c.is_ascii() {
         return None;
     }
@@ -1403,25 +1405,44 @@ fn letter_entry(c: char) -> Option<(Script, Option<usize>)> {
     Some((script, found))
 }
 
+/// What [`letter_entry`] gives, once worked out.
+type LetterEntry = Option<(Script, Option<usize>)>;
+
 /// The [`letter_entry`] of each byte value from 0x80 in a single-byte
-/// encoding, worked out once per encoding and process: the letter fit of
-/// every candidate reading of a small legacy input spent most of its time
-/// finding small forms, scripts and index entries again.
-fn letter_entries(encoding: &'static Encoding) -> &'static [Option<(Script, Option<usize>)>; 128] {
+/// encoding, each worked out the first time it is needed and then kept for
+/// the process: the letter fit of every candidate reading of a small
+/// legacy input spent most of its time finding small forms, scripts and
+/// index entries again, and working out all 128 of every candidate at
+/// once was a quarter of the instructions of detecting one legacy file.
+fn letter_entries(encoding: &'static Encoding) -> &'static LetterEntries {
     use std::sync::Mutex;
-    type Entries = [Option<(Script, Option<usize>)>; 128];
-    static KNOWN: Mutex<Vec<(&'static Encoding, &'static Entries)>> = Mutex::new(Vec::new());
+    static KNOWN: Mutex<Vec<(&'static Encoding, &'static LetterEntries)>> = Mutex::new(Vec::new());
     let mut known = KNOWN
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some((_, entries)) = known.iter().find(|(e, _)| *e == encoding) {
         return entries;
     }
-    let table = single_byte_table(encoding);
-    let entries: &'static Entries =
-        Box::leak(Box::new(std::array::from_fn(|i| letter_entry(table[i]))));
+    let entries: &'static LetterEntries = Box::leak(Box::new(LetterEntries {
+        table: single_byte_table(encoding),
+        entries: std::array::from_fn(|_| std::sync::OnceLock::new()),
+    }));
     known.push((encoding, entries));
     entries
+}
+
+/// See [`letter_entries`].
+struct LetterEntries {
+    /// What each byte value from 0x80 decodes to.
+    table: &'static [char; 128],
+    entries: [std::sync::OnceLock<LetterEntry>; 128],
+}
+
+impl LetterEntries {
+    /// The [`letter_entry`] of byte value `0x80 + high`.
+    fn get(&self, high: usize) -> LetterEntry {
+        *self.entries[high].get_or_init(|| letter_entry(self.table[high]))
+    }
 }
 
 /// [`letter_fit_of_tallies`] of letters given as their [`letter_entry`]
