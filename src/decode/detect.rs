@@ -622,13 +622,13 @@ fn guess_legacy_judged(bytes: &[u8], single_byte_first: bool) -> Guess {
         if verdict.settled {
             return verdict.guess;
         }
-        single_byte_scores = Some((readings.context, scored));
+        single_byte_scores = Some((readings, scored));
     }
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Allow);
     detector.feed(&words, true);
     let first = detector.guess(None, Utf8Detection::Allow);
     let cjk = !first.is_single_byte();
-    if let Some((context, scored)) = single_byte_scores
+    if let Some((readings, scored)) = single_byte_scores
         && !cjk
         && (SINGLE_BYTE.contains(&first) || CHARDETNG_ONLY_SINGLE_BYTE.contains(&first))
     {
@@ -638,12 +638,6 @@ fn guess_legacy_judged(bytes: &[u8], single_byte_first: bool) -> Guess {
             .into_iter()
             .filter(|scored| SINGLE_BYTE.contains(&scored.encoding) || scored.encoding == first)
             .collect();
-        let readings = Readings {
-            words: &words,
-            high_counts: &high_counts,
-            cjk,
-            context,
-        };
         return SingleByteVerdict::new(&scored, Some(first), &readings, &sample).guess;
     }
     let mut candidates: Vec<&'static Encoding> = if cjk {
@@ -668,13 +662,12 @@ fn guess_legacy_judged(bytes: &[u8], single_byte_first: bool) -> Guess {
     // theirs after a few words, exactly.
     if cjk && words.len() > 2 * PRUNE_BYTES {
         let head = &words[..memchr::memrchr(b' ', &words[..PRUNE_BYTES]).unwrap_or(PRUNE_BYTES)];
-        let head_counts = byte_counts(head);
+        // CJK readings are judged on their text alone: no letter fit.
         let quick: Vec<f64> = candidates
             .iter()
             .map(|e| {
-                let fit = readings.letter_fit(e, &head_counts);
                 readings
-                    .score(e, head, fit, f64::INFINITY)
+                    .score(e, head, 1.0, f64::INFINITY)
                     .map_or(f64::MIN, |scored| scored.score)
             })
             .collect();
@@ -731,6 +724,16 @@ impl Readings<'_> {
             true => CHARDETNG_CJK_PRIOR,
             false => CHARDETNG_PRIOR,
         }
+    }
+
+    /// What ranks a judged candidate: its score, plus the bonus when it is
+    /// `first`, chardetng's guess.
+    fn ranked(&self, scored: &Scored, first: Option<&'static Encoding>) -> f64 {
+        scored.score
+            + match Some(scored.encoding) == first {
+                true => self.prior(),
+                false => 0.0,
+            }
     }
 
     /// The score of reading `bytes` as `encoding`, whose letters fit a
@@ -827,14 +830,8 @@ impl Readings<'_> {
             let Some(scored) = self.score(encoding, self.words, fits[i], limit) else {
                 continue;
             };
-            let ranked = scored.score
-                + if Some(encoding) == first {
-                    self.prior()
-                } else {
-                    0.0
-                };
             if !provisional.contains(&encoding) {
-                best_so_far = best_so_far.max(ranked);
+                best_so_far = best_so_far.max(self.ranked(&scored, first));
             }
             slots[i] = Some(scored);
         }
@@ -865,14 +862,7 @@ impl SingleByteVerdict {
         sample: &[u8],
     ) -> SingleByteVerdict {
         let prior = readings.prior();
-        let ranked = |scored: &Scored| {
-            scored.score
-                + if Some(scored.encoding) == first {
-                    prior
-                } else {
-                    0.0
-                }
-        };
+        let ranked = |scored: &Scored| readings.ranked(scored, first);
         // First of the best: the candidate lists put the usual name first.
         let mut best = 0;
         for (i, candidate) in scored.iter().enumerate() {
@@ -1004,9 +994,9 @@ fn unforgiven(encoding: &'static Encoding, words: &[u8]) -> bool {
 /// the capitals term only subtracts, and `total_max`, the words' bytes
 /// that are not ASCII white space, is at least the characters it is
 /// judged on). A reading whose ceiling alone is too low, such as Arabic
-/// bytes read as Latin letters that fit no language, is not judged at all. The final best ranked score is
-/// at least the best so far, so its raw score is at least that minus
-/// chardetng's bonus. A reading more than `SURE_POINTS / chars_min` below
+/// bytes read as Latin letters that fit no language, is not judged at all.
+/// The final best ranked score is at least the best so far, so its raw
+/// score is at least that minus chardetng's bonus. A reading more than `SURE_POINTS / chars_min` below
 /// it (`chars_min`: the fewest non-space characters any candidate reads)
 /// is neither the best nor a runner-up that would bring the margin below
 /// its cap of 1.
