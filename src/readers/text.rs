@@ -305,10 +305,11 @@ impl Unit {
     fn take_text(&mut self, decoded: &Decoded) -> Text {
         match self.made.take() {
             Some(made) => Text::from(made.into_string()),
-            None => decoded
-                .source()
-                .and_then(|source| Text::shared(source, self.start..self.end))
-                .unwrap_or_else(|| Text::from(&decoded.text[self.start..self.end])),
+            // `Unit::stretch` sliced the text at `start..end` already.
+            None => match decoded.source() {
+                Some(source) => Text::shared_whole(source, self.start..self.end),
+                None => Text::from(&decoded.text[self.start..self.end]),
+            },
         }
     }
 
