@@ -10,7 +10,7 @@
 
 use artconv::model::{
     Article, Block, BlockKind, Direction, EncodingSource, FormatSource, Metadata, Newline,
-    SCHEMA_VERSION, Section, Source, Span, Stats,
+    SCHEMA_VERSION, Section, Source, Span, Stats, Text,
 };
 use artconv::pipeline::{ConvertOptions, convert, convert_owned};
 use artconv::writers::{self, CsvRows, OutputFormat, WriteOptions};
@@ -154,7 +154,7 @@ fn section() -> impl Strategy<Value = Section> {
         .prop_map(|(heading, level, blocks)| Section {
             level: heading.as_ref().map(|_| level),
             heading_span: heading.as_ref().map(|_| Span { start: 0, end: 1 }),
-            heading,
+            heading: heading.map(Text::from),
             blocks,
         })
 }

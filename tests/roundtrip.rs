@@ -82,7 +82,6 @@ fn all_text(article: &Article) -> impl Iterator<Item = &str> {
     article
         .title
         .iter()
-        .chain(article.sections.iter().filter_map(|s| s.heading.as_ref()))
         .chain(meta.authors.iter().chain(&meta.keywords))
         .chain(
             [
@@ -97,6 +96,7 @@ fn all_text(article: &Article) -> impl Iterator<Item = &str> {
             .flatten(),
         )
         .map(String::as_str)
+        .chain(article.sections.iter().filter_map(|s| s.heading.as_deref()))
         .chain(article.blocks().map(|b| b.text.as_str()))
 }
 
@@ -349,7 +349,7 @@ fn article() -> impl Strategy<Value = Article> {
                 };
                 article.sections.push(Section {
                     level: heading.as_ref().map(|h| h.1),
-                    heading: heading.map(|h| h.0),
+                    heading: heading.map(|h| h.0.into()),
                     heading_span: None,
                     blocks,
                 });

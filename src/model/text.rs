@@ -61,6 +61,24 @@ impl Text {
         })
     }
 
+    /// The length of the text in bytes. A shared text knows it from its
+    /// range without reading the source ([`Text::as_str`] reads the bytes
+    /// at both ends, to check the range's character boundaries): adding up
+    /// the lengths of a large input's blocks, to cut them in halves for two
+    /// threads, read those bytes at two places in memory per block, each
+    /// long out of the cache.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Repr::Owned(text) => text.len(),
+            Repr::Shared { range, .. } => range.len(),
+        }
+    }
+
+    /// Whether the text is empty, known as [`Text::len`] is.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The text as a string slice.
     pub fn as_str(&self) -> &str {
         match &self.0 {
@@ -288,6 +306,8 @@ mod tests {
         assert!(shared.is_shared());
         assert!(!owned.is_shared());
         assert_eq!(shared, owned);
+        assert_eq!((shared.len(), owned.len()), (10, 10));
+        assert!(!shared.is_empty() && Text::shared(&source, 4..4).unwrap().is_empty());
         assert_eq!(shared, "مرحبا");
         assert_eq!(format!("{shared:?}"), format!("{:?}", "مرحبا"));
         assert_eq!(

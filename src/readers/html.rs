@@ -1232,7 +1232,7 @@ impl<'a> Emitter<'_, 'a> {
                     return true;
                 }
                 self.flush_section();
-                self.current.heading = Some(text);
+                self.current.heading = Some(text.into());
                 self.current.level = Some(level);
                 self.current.heading_span = Some(self.span(node));
                 true

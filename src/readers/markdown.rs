@@ -22,7 +22,7 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use super::front_matter::{self, FrontMatter};
 use crate::decode::Decoded;
 use crate::error::{Error, Result};
-use crate::model::{Block, BlockKind, Direction, Metadata, Section, Span};
+use crate::model::{Block, BlockKind, Direction, Metadata, Section, Span, Text};
 
 /// What the Markdown reader found.
 #[derive(Debug, Default)]
@@ -86,19 +86,27 @@ pub fn read(decoded: &Decoded) -> Result<MarkdownDoc> {
     doc.sections = walker
         .sections
         .into_iter()
-        .map(|raw| Section {
-            heading: raw.heading.as_ref().map(|h| h.0.clone()),
-            level: raw.heading.as_ref().map(|h| h.1),
-            heading_span: raw.heading.map(|h| span(h.2)),
-            blocks: raw
-                .blocks
-                .into_iter()
-                .map(|(kind, text, range)| Block {
-                    kind,
-                    text: text.into(),
-                    span: span(with_indentation(&decoded.text, range)),
-                })
-                .collect(),
+        .map(|raw| {
+            let (heading, level, heading_span) = match raw.heading {
+                Some((text, level, range)) => {
+                    (Some(Text::from(text)), Some(level), Some(span(range)))
+                }
+                None => (None, None, None),
+            };
+            Section {
+                heading,
+                level,
+                heading_span,
+                blocks: raw
+                    .blocks
+                    .into_iter()
+                    .map(|(kind, text, range)| Block {
+                        kind,
+                        text: text.into(),
+                        span: span(with_indentation(&decoded.text, range)),
+                    })
+                    .collect(),
+            }
         })
         .collect();
     if doc.title.is_none() && doc.sections.is_empty() {

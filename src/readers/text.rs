@@ -689,7 +689,7 @@ fn build_part(
                 sections.extend(current.take().filter(keep));
                 current = Some(Section {
                     heading_span: Some(span_of(decoded, unit.start, unit.end)),
-                    heading: Some(unit.take_string(decoded)),
+                    heading: Some(unit.take_text(decoded)),
                     level: Some(level),
                     blocks: Vec::with_capacity(blocks_from(at + 1)),
                 });
@@ -846,7 +846,7 @@ mod tests {
             .iter()
             .map(|sec| {
                 (
-                    sec.heading.clone(),
+                    sec.heading.as_deref().map(str::to_owned),
                     sec.blocks
                         .iter()
                         .map(|b| (b.kind, b.text.to_string()))

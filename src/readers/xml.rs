@@ -384,7 +384,7 @@ impl Xml<'_> {
                         None => None,
                     };
                     section.heading_span = self.span(attributes)?;
-                    section.heading = Some(self.leaf(&markup)?);
+                    section.heading = Some(self.leaf(&markup)?.into());
                     continue;
                 }
                 "paragraph" => BlockKind::Paragraph,
