@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::lang;
 use crate::model::{
     Article, Direction, FormatSource, Metadata, SCHEMA_VERSION, Source, StableBytes, Stats,
-    TextSource,
+    TextCounts, TextSource,
 };
 use crate::readers::{self, InputFormat};
 use std::sync::Arc;
@@ -177,8 +177,14 @@ fn read(
     options: &ConvertOptions,
 ) -> Result<Vec<Article>> {
     let mut declared_dir = None;
+    // The text reader counts words and characters as it reads.
+    let mut counted = None;
     let mut article = match format {
-        InputFormat::Auto | InputFormat::Envelope | InputFormat::Text => read_text(&decoded)?,
+        InputFormat::Auto | InputFormat::Envelope | InputFormat::Text => {
+            let (article, counts) = read_text(&decoded)?;
+            counted = Some(counts);
+            article
+        }
         InputFormat::Html => {
             let (article, dir) = read_html(&decoded)?;
             declared_dir = dir;
@@ -209,17 +215,21 @@ fn read(
     if let (Some(dir), None) = (declared_dir, &options.lang) {
         article.dir = dir;
     }
-    article.finish();
+    match counted {
+        Some(counts) => article.finish_counted(counts),
+        None => article.finish(),
+    }
     Ok(vec![article])
 }
 
-fn read_text(decoded: &Decoded) -> Result<Article> {
+/// Reads a plain-text article; also returns the counts of its texts.
+fn read_text(decoded: &Decoded) -> Result<(Article, TextCounts)> {
     let structure = readers::text::read(decoded)?;
     let (title, title_span) = match structure.title {
         Some((title, span)) => (Some(title), Some(span)),
         None => (None, None),
     };
-    Ok(Article {
+    let article = Article {
         schema_version: SCHEMA_VERSION.to_string(),
         title,
         title_span,
@@ -230,7 +240,8 @@ fn read_text(decoded: &Decoded) -> Result<Article> {
         metadata: Metadata::default(),
         source: source(decoded, None, InputFormat::Text, FormatSource::Default),
         stats: Stats::default(),
-    })
+    };
+    Ok((article, structure.counts))
 }
 
 /// Reads an HTML page; also returns the direction the page declares, which

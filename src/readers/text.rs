@@ -22,7 +22,7 @@
 
 use crate::decode::Decoded;
 use crate::error::{Error, Result};
-use crate::model::{Block, BlockKind, Section, Span, Text, count_words, is_cjk};
+use crate::model::{Block, BlockKind, Section, Span, Text, TextCounts, count_text, is_cjk};
 
 /// The longest line (in characters) that still looks like a title.
 const TITLE_MAX_CHARS: usize = 200;
@@ -33,7 +33,6 @@ const HEADING_MAX_CHARS: usize = 100;
 /// The most words an implicit section heading may have.
 const HEADING_MAX_WORDS: u64 = 15;
 const _: () = assert!(HEADING_MAX_CHARS <= TITLE_MAX_CHARS);
-const _: () = assert!(TITLE_MAX_CHARS <= u16::MAX as usize);
 /// An implicit heading is at most this share of the median paragraph length.
 const HEADING_MAX_SHARE: f64 = 0.6;
 /// Hard-wrapped prose has lines of at most this many characters.
@@ -46,6 +45,9 @@ pub struct TextStructure {
     pub title: Option<(String, Span)>,
     /// The body.
     pub sections: Vec<Section>,
+    /// The words and characters of the title, the headings and the
+    /// blocks, counted as they were found (for `Article::finish_counted`).
+    pub counts: TextCounts,
 }
 
 /// Reads the structure of a plain-text article.
@@ -277,14 +279,14 @@ struct Unit {
 /// What the title and heading rules ask of a unit's text, answered once
 /// when the unit is made, while its text is fresh in cache: the rules then
 /// read the units alone, not a few hundred thousand strings scattered over
-/// the heap (that took an eighth of the time of converting 100 MB).
+/// the heap (that took an eighth of the time of converting 100 MB). The
+/// article's word and character counts are the sums of its units'.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Shape {
     /// Characters.
     chars: usize,
-    /// Words, counted only for a text short enough to be a title (or a
-    /// heading, which is never longer).
-    words: Option<u16>,
+    /// Words, as the article's statistics count them.
+    words: u64,
     ends_sentence: bool,
     ends_statement: bool,
     ends_open: bool,
@@ -296,12 +298,10 @@ struct Shape {
 
 impl Shape {
     fn of(text: &str) -> Shape {
-        let chars = crate::word_simd::count_chars(text);
+        let counts = count_text(text);
         Shape {
-            chars,
-            // At most TITLE_MAX_CHARS words: a u16 holds them.
-            words: (chars <= TITLE_MAX_CHARS)
-                .then(|| u16::try_from(count_words(text)).unwrap_or(u16::MAX)),
+            chars: counts.characters as usize,
+            words: counts.words,
             ends_sentence: ends_sentence(text),
             ends_statement: ends_statement(text),
             ends_open: ends_open(text),
@@ -369,6 +369,14 @@ impl Unit {
 
     fn chars(&self) -> usize {
         self.shape.chars
+    }
+
+    /// The words and characters of the unit's text.
+    fn counts(&self) -> TextCounts {
+        TextCounts {
+            words: self.shape.words,
+            characters: self.shape.chars as u64,
+        }
     }
 }
 
@@ -647,6 +655,7 @@ fn assemble(decoded: &Decoded, mut units: Units) -> TextStructure {
     if titled {
         let title = &mut units.first[0];
         let title_span = span_of(decoded, title.start, title.end);
+        structure.counts = title.counts();
         structure.title = Some((title.take_string(decoded), title_span));
     }
     let roles = classify(&units, skip);
@@ -654,12 +663,15 @@ fn assemble(decoded: &Decoded, mut units: Units) -> TextStructure {
         .iter()
         .filter(|role| matches!(role, Role::Heading(_)))
         .count();
-    structure.sections = build_body(decoded, units, skip, &roles, headings);
+    let (sections, counts) = build_body(decoded, units, skip, &roles, headings);
+    structure.sections = sections;
+    structure.counts += counts;
     structure
 }
 
 /// The sections of the body, the `units` after the first `skip`, whose
-/// `roles` hold `headings` headings. A text cut in two is built in its
+/// `roles` hold `headings` headings, and the counts of their texts. A
+/// text cut in two is built in its
 /// two halves at once, each half's units let go on the thread that built
 /// it. The blocks the second half holds before its first heading belong
 /// to the first half's last section, which was made with room for them.
@@ -669,7 +681,7 @@ fn build_body(
     skip: usize,
     roles: &[Role],
     headings: usize,
-) -> Vec<Section> {
+) -> (Vec<Section>, TextCounts) {
     let Units {
         mut first,
         mut second,
@@ -681,9 +693,10 @@ fn build_body(
         } else {
             &mut second[..]
         };
-        return build_part(decoded, body, roles, 0, headings + 1).1;
+        let built = build_part(decoded, body, roles, 0, headings + 1);
+        return (built.sections, built.counts);
     }
-    let ((_, mut sections), (leading, more)) = crate::parallel::join(
+    let (mut built, rest) = crate::parallel::join(
         || {
             let built = build_part(decoded, &mut first[skip..], roles, 0, headings + 1);
             drop(first);
@@ -695,11 +708,12 @@ fn build_body(
             built
         },
     );
-    if let Some(last) = sections.last_mut() {
-        last.blocks.extend(leading);
+    if let Some(last) = built.sections.last_mut() {
+        last.blocks.extend(rest.leading);
     }
-    sections.extend(more);
-    sections
+    built.sections.extend(rest.sections);
+    built.counts += rest.counts;
+    (built.sections, built.counts)
 }
 
 /// The span in the input of the decoded range `start..end`.
@@ -708,6 +722,16 @@ fn span_of(decoded: &Decoded, start: usize, end: usize) -> Span {
         start: decoded.original_offset(start) as u64,
         end: decoded.original_offset(end) as u64,
     }
+}
+
+/// What [`build_part`] makes of its units.
+struct Built {
+    /// The blocks before the first heading of a part that does not start
+    /// the body.
+    leading: Vec<Block>,
+    sections: Vec<Section>,
+    /// The words and characters of the part's texts.
+    counts: TextCounts,
 }
 
 /// Builds the blocks and sections of `units`, the body's units from index
@@ -724,7 +748,7 @@ fn build_part(
     roles: &[Role],
     first: usize,
     room: usize,
-) -> (Vec<Block>, Vec<Section>) {
+) -> Built {
     let blocks_from = |at: usize| {
         roles[at..]
             .iter()
@@ -734,6 +758,7 @@ fn build_part(
     let keep = |section: &Section| section.heading.is_some() || !section.blocks.is_empty();
     let mut leading = Vec::new();
     let mut sections = Vec::with_capacity(room);
+    let mut counts = TextCounts::default();
     let mut current = (first == 0).then(|| Section {
         heading: None,
         level: None,
@@ -744,6 +769,7 @@ fn build_part(
         leading.reserve_exact(blocks_from(first));
     }
     for (at, (unit, &role)) in (first..).zip(units.iter_mut().zip(&roles[first..])) {
+        counts += unit.counts();
         match role {
             Role::Heading(level) => {
                 sections.extend(current.take().filter(keep));
@@ -768,7 +794,11 @@ fn build_part(
         }
     }
     sections.extend(current.filter(keep));
-    (leading, sections)
+    Built {
+        leading,
+        sections,
+        counts,
+    }
 }
 
 fn looks_like_title(unit: &Unit) -> bool {
@@ -776,9 +806,7 @@ fn looks_like_title(unit: &Unit) -> bool {
     unit.mark == Mark::Plain
         && unit.alone
         && shape.chars <= TITLE_MAX_CHARS
-        && shape
-            .words
-            .is_some_and(|words| u64::from(words) <= TITLE_MAX_WORDS)
+        && shape.words <= TITLE_MAX_WORDS
         && !shape.ends_statement
         && !shape.ends_open
         && shape.has_letter
@@ -843,9 +871,7 @@ fn looks_like_heading(unit: &Unit, limit: usize) -> bool {
     unit.mark == Mark::Plain
         && unit.alone
         && shape.chars <= limit
-        && shape
-            .words
-            .is_some_and(|words| u64::from(words) <= HEADING_MAX_WORDS)
+        && shape.words <= HEADING_MAX_WORDS
         && !shape.ends_sentence
         && !shape.ends_open
         && shape.has_letter
@@ -978,7 +1004,18 @@ mod tests {
                 let roles = classify(&units, skip);
                 let headings = headings_of(&roles);
                 let whole = build_body(&decoded, units.clone(), skip, &roles, headings);
-                assert!(!whole.is_empty());
+                assert!(!whole.0.is_empty());
+                let mut counted = TextCounts::default();
+                for section in &whole.0 {
+                    for text in section
+                        .heading
+                        .iter()
+                        .chain(section.blocks.iter().map(|b| &b.text))
+                    {
+                        counted += count_text(text);
+                    }
+                }
+                assert_eq!(whole.1, counted);
                 for cut in 0..=units.len() {
                     let (first, second) = units.first.split_at(cut);
                     let halves = Units::of_halves(first.to_vec(), second.to_vec());
