@@ -814,56 +814,129 @@ fn looks_like_title(unit: &Unit) -> bool {
 }
 
 /// The roles of the body's units: the `units` after the first `skip`.
+/// The two halves of a text cut in two are judged on two threads.
 fn classify(units: &Units, skip: usize) -> Vec<Role> {
-    let body = || units.iter().skip(skip);
     let len = units.len() - skip;
-    // "Short compared with the body's paragraphs": the paragraphs are the
-    // plain units that end like sentences (all plain units if none do).
-    let plain = || body().filter(|u| u.mark == Mark::Plain);
-    let mut lengths: Vec<usize> = plain()
-        .filter(|u| u.shape.ends_sentence)
-        .map(Unit::chars)
-        .collect();
-    if lengths.is_empty() {
-        lengths = plain().map(Unit::chars).collect();
-    }
-    // The middle length in sorted order, found without sorting them all
-    // (a full sort of 300,000 lengths took 10 ms of a 100 MB text).
-    let middle = lengths.len() / 2;
-    let median = match lengths.is_empty() {
-        true => 0,
-        false => *lengths.select_nth_unstable(middle).1,
+    let (first, second) = (&units.first[skip..], &units.second[..]);
+    let both = !first.is_empty() && !second.is_empty();
+    let lengths = match both {
+        true => {
+            let (mut lengths, rest) =
+                crate::parallel::join(|| Lengths::of(first), || Lengths::of(second));
+            lengths.add(&rest);
+            lengths
+        }
+        false => {
+            let mut lengths = Lengths::of(first);
+            lengths.add(&Lengths::of(second));
+            lengths
+        }
     };
-    let limit = if lengths.len() >= 2 {
-        HEADING_MAX_CHARS.min((median as f64 * HEADING_MAX_SHARE) as usize)
-    } else {
-        HEADING_MAX_CHARS.min(60)
+    let limit = lengths.heading_limit();
+    // Body unit `i` is a heading candidate: never the first or the last.
+    let candidate = |i: usize| {
+        i > 0
+            && i + 1 < len
+            && units
+                .get(skip + i)
+                .is_some_and(|unit| looks_like_heading(unit, limit))
     };
-    let candidate: Vec<bool> = body()
-        .enumerate()
-        .map(|(i, unit)| i > 0 && i + 1 < len && looks_like_heading(unit, limit))
-        .collect();
-    body()
-        .enumerate()
-        .map(|(i, unit)| match unit.mark {
-            Mark::Hash(level) => Role::Heading(level),
-            Mark::Quote => Role::Block(BlockKind::Quote),
-            Mark::Item => Role::Block(BlockKind::ListItem),
-            Mark::Plain => {
-                let neighbour_candidate =
-                    candidate.get(i + 1).copied().unwrap_or(false) || (i > 0 && candidate[i - 1]);
-                let lonely = !neighbour_candidate
-                    && !matches!(units.get(skip + i + 1).map(|u| u.mark), Some(Mark::Hash(_)));
-                if candidate[i] && lonely {
-                    Role::Heading(2)
-                } else if unit.shape.quoted {
-                    Role::Block(BlockKind::Quote)
-                } else {
-                    Role::Block(BlockKind::Paragraph)
-                }
+    let role = |i: usize, unit: &Unit| match unit.mark {
+        Mark::Hash(level) => Role::Heading(level),
+        Mark::Quote => Role::Block(BlockKind::Quote),
+        Mark::Item => Role::Block(BlockKind::ListItem),
+        Mark::Plain => {
+            let neighbour_candidate = candidate(i + 1) || (i > 0 && candidate(i - 1));
+            let lonely = !neighbour_candidate
+                && !matches!(units.get(skip + i + 1).map(|u| u.mark), Some(Mark::Hash(_)));
+            if candidate(i) && lonely {
+                Role::Heading(2)
+            } else if unit.shape.quoted {
+                Role::Block(BlockKind::Quote)
+            } else {
+                Role::Block(BlockKind::Paragraph)
             }
-        })
-        .collect()
+        }
+    };
+    let roles_of = |part: &[Unit], from: usize| -> Vec<Role> {
+        (from..).zip(part).map(|(i, unit)| role(i, unit)).collect()
+    };
+    let (mut roles, rest) = match both {
+        true => crate::parallel::join(|| roles_of(first, 0), || roles_of(second, first.len())),
+        false => (roles_of(first, 0), roles_of(second, first.len())),
+    };
+    roles.extend(rest);
+    roles
+}
+
+/// Lengths (in characters) from this one up count as this one: the
+/// heading limit is the same for every median length from here on.
+const LENGTH_CAP: usize = (HEADING_MAX_CHARS as f64 / HEADING_MAX_SHARE) as usize + 1;
+const _: () = assert!((LENGTH_CAP as f64 * HEADING_MAX_SHARE) as usize >= HEADING_MAX_CHARS);
+
+/// How many of the body's plain units have each length, up to
+/// [`LENGTH_CAP`]: enough to find their median length wherever it changes
+/// the heading limit, with no list of a few hundred thousand lengths to
+/// gather and partly sort (3 ms of a 100 MB text), and counted for two
+/// halves of a text at once.
+struct Lengths {
+    /// The plain units that end like sentences: the paragraphs.
+    sentences: [u64; LENGTH_CAP + 1],
+    /// Every plain unit, for a body with no such paragraph.
+    plain: [u64; LENGTH_CAP + 1],
+}
+
+impl Lengths {
+    fn of(units: &[Unit]) -> Lengths {
+        let mut lengths = Lengths {
+            sentences: [0; LENGTH_CAP + 1],
+            plain: [0; LENGTH_CAP + 1],
+        };
+        for unit in units.iter().filter(|u| u.mark == Mark::Plain) {
+            let length = unit.chars().min(LENGTH_CAP);
+            lengths.plain[length] += 1;
+            if unit.shape.ends_sentence {
+                lengths.sentences[length] += 1;
+            }
+        }
+        lengths
+    }
+
+    fn add(&mut self, other: &Lengths) {
+        for (mine, theirs) in [
+            (&mut self.sentences, &other.sentences),
+            (&mut self.plain, &other.plain),
+        ] {
+            for (count, more) in mine.iter_mut().zip(theirs) {
+                *count += more;
+            }
+        }
+    }
+
+    /// "Short compared with the body's paragraphs": a share of the median
+    /// length of the plain units that end like sentences (of all plain
+    /// units if none do), at most [`HEADING_MAX_CHARS`].
+    fn heading_limit(&self) -> usize {
+        let total = |counts: &[u64]| counts.iter().sum::<u64>();
+        let counts = match total(&self.sentences) {
+            0 => &self.plain,
+            _ => &self.sentences,
+        };
+        let units = total(counts);
+        if units < 2 {
+            return HEADING_MAX_CHARS.min(60);
+        }
+        // The length at the middle of the sorted lengths (index units / 2).
+        let mut seen = 0;
+        let median = counts
+            .iter()
+            .position(|count| {
+                seen += count;
+                seen > units / 2
+            })
+            .unwrap_or(LENGTH_CAP);
+        HEADING_MAX_CHARS.min((median as f64 * HEADING_MAX_SHARE) as usize)
+    }
 }
 
 fn looks_like_heading(unit: &Unit, limit: usize) -> bool {
@@ -1026,6 +1099,53 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The heading limit from the counted lengths is the one from the
+    /// median of the sorted lengths, with lengths below, at and far past
+    /// the cap.
+    #[test]
+    fn the_heading_limit_is_a_share_of_the_median_length() {
+        let reference = |units: &[Unit]| {
+            let plain = || units.iter().filter(|u| u.mark == Mark::Plain);
+            let mut lengths: Vec<usize> = plain()
+                .filter(|u| u.shape.ends_sentence)
+                .map(Unit::chars)
+                .collect();
+            if lengths.is_empty() {
+                lengths = plain().map(Unit::chars).collect();
+            }
+            lengths.sort_unstable();
+            match lengths.len() {
+                0 | 1 => HEADING_MAX_CHARS.min(60),
+                n => HEADING_MAX_CHARS.min((lengths[n / 2] as f64 * HEADING_MAX_SHARE) as usize),
+            }
+        };
+        let mut state = 12345u64;
+        let mut next = |below: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) % below
+        };
+        let mut limits = std::collections::BTreeSet::new();
+        for round in 0..300 {
+            let mut text = String::new();
+            for _ in 0..next(12) {
+                let chars = 1 + next([20, 170, 400][round % 3]) as usize;
+                match next(3) {
+                    // A sentence, a line that ends like none, an item.
+                    0 => text.push_str(&format!("{}.\n\n", "x".repeat(chars))),
+                    1 => text.push_str(&format!("{}\n\n", "y".repeat(chars))),
+                    _ => text.push_str(&format!("- {}\n\n", "z".repeat(chars))),
+                }
+            }
+            let units = units_in_one(&text);
+            let limit = Lengths::of(&units.first).heading_limit();
+            assert_eq!(limit, reference(&units.first), "{text:?}");
+            limits.insert(limit);
+        }
+        assert!(limits.len() > 20 && limits.contains(&HEADING_MAX_CHARS) && limits.contains(&60));
     }
 
     const P1: &str = "The government announced on Tuesday a plan to rebuild the harbour, which was damaged by the storm last winter.";
