@@ -826,11 +826,8 @@ fn classify(units: &Units, skip: usize) -> Vec<Role> {
             lengths.add(&rest);
             lengths
         }
-        false => {
-            let mut lengths = Lengths::of(first);
-            lengths.add(&Lengths::of(second));
-            lengths
-        }
+        false if second.is_empty() => Lengths::of(first),
+        false => Lengths::of(second),
     };
     let limit = lengths.heading_limit();
     // Body unit `i` is a heading candidate: never the first or the last.
@@ -884,6 +881,9 @@ struct Lengths {
     sentences: [u64; LENGTH_CAP + 1],
     /// Every plain unit, for a body with no such paragraph.
     plain: [u64; LENGTH_CAP + 1],
+    /// The sums of `sentences` and of `plain`.
+    sentence_units: u64,
+    plain_units: u64,
 }
 
 impl Lengths {
@@ -891,6 +891,8 @@ impl Lengths {
         let mut lengths = Lengths {
             sentences: [0; LENGTH_CAP + 1],
             plain: [0; LENGTH_CAP + 1],
+            sentence_units: 0,
+            plain_units: 0,
         };
         for unit in units.iter().filter(|u| u.mark == Mark::Plain) {
             let length = unit.chars().min(LENGTH_CAP);
@@ -899,6 +901,8 @@ impl Lengths {
                 lengths.sentences[length] += 1;
             }
         }
+        lengths.plain_units = lengths.plain.iter().sum();
+        lengths.sentence_units = lengths.sentences.iter().sum();
         lengths
     }
 
@@ -911,18 +915,18 @@ impl Lengths {
                 *count += more;
             }
         }
+        self.sentence_units += other.sentence_units;
+        self.plain_units += other.plain_units;
     }
 
     /// "Short compared with the body's paragraphs": a share of the median
     /// length of the plain units that end like sentences (of all plain
     /// units if none do), at most [`HEADING_MAX_CHARS`].
     fn heading_limit(&self) -> usize {
-        let total = |counts: &[u64]| counts.iter().sum::<u64>();
-        let counts = match total(&self.sentences) {
-            0 => &self.plain,
-            _ => &self.sentences,
+        let (counts, units) = match self.sentence_units {
+            0 => (&self.plain, self.plain_units),
+            units => (&self.sentences, units),
         };
-        let units = total(counts);
         if units < 2 {
             return HEADING_MAX_CHARS.min(60);
         }
