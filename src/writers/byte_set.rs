@@ -61,17 +61,18 @@ impl ByteSet {
         at
     }
 
-    /// The first position from `at` where a 32-byte block holds a member,
-    /// or where fewer than 32 bytes are left; `at` itself on a CPU without
-    /// AVX2. Never past a member: a caller with a faster test for short
+    /// Skips the bytes from `at` that are not in the set, 32 at a time:
+    /// returns the position of the first member, or `bytes.len()` when
+    /// there is none. `bytes` shorter than 32 bytes, or a CPU without AVX2,
+    /// get `at` itself back; a caller with a faster test for short
     /// stretches (the JSON writer's eight bytes at a time) goes on from
-    /// here.
+    /// there. Never past a member.
     #[inline]
     pub(crate) fn skip_blocks(&self, bytes: &[u8], at: usize) -> usize {
         #[cfg(target_arch = "x86_64")]
         {
             // The standard library remembers the answer after the first call.
-            if bytes.len().saturating_sub(at) >= 32 && is_x86_feature_detected!("avx2") {
+            if bytes.len() >= 32 && at < bytes.len() && is_x86_feature_detected!("avx2") {
                 // SAFETY: AVX2 is present, as just checked.
                 return unsafe { self.skip_avx2(bytes, at) };
             }
@@ -79,8 +80,7 @@ impl ByteSet {
         at
     }
 
-    /// The first position from `at` where a 32-byte block holds a member,
-    /// or where fewer than 32 bytes are left.
+    /// [`ByteSet::skip_blocks`] for at least 32 bytes, `at` inside them.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     fn skip_avx2(&self, bytes: &[u8], mut at: usize) -> usize {
@@ -97,9 +97,11 @@ impl ByteSet {
             -128, 1, 2, 4, 8, 16, 32, 64, -128,
         );
         let nibble = _mm256_set1_epi8(0x0F);
-        while bytes.len() - at >= 32 {
-            // SAFETY: 32 bytes from `at` lie inside `bytes`.
-            let block = unsafe { _mm256_loadu_si256(bytes.as_ptr().add(at).cast()) };
+        // Bit `i` set when byte `start + i` is a member.
+        let members_at = |start: usize| {
+            // SAFETY: 32 bytes from `start` lie inside `bytes`, as both
+            // callers below make sure.
+            let block = unsafe { _mm256_loadu_si256(bytes.as_ptr().add(start).cast()) };
             let low = _mm256_and_si256(block, nibble);
             let high = _mm256_and_si256(_mm256_srli_epi16(block, 4), nibble);
             // The row for the byte's low nibble, from the table its top bit
@@ -110,14 +112,25 @@ impl ByteSet {
                 block,
             );
             let hit = _mm256_and_si256(row, _mm256_shuffle_epi8(bits, high));
-            let misses = _mm256_movemask_epi8(_mm256_cmpeq_epi8(hit, _mm256_setzero_si256()));
-            let found = !(misses as u32);
+            !(_mm256_movemask_epi8(_mm256_cmpeq_epi8(hit, _mm256_setzero_si256())) as u32)
+        };
+        while bytes.len() - at >= 32 {
+            let found = members_at(at);
             if found != 0 {
                 return at + found.trailing_zeros() as usize;
             }
             at += 32;
         }
-        at
+        if at == bytes.len() {
+            return at;
+        }
+        // The last few bytes, in the block that ends with them (its first
+        // bytes, before `at`, are no members).
+        let start = bytes.len() - 32;
+        match members_at(start) >> (at - start) {
+            0 => bytes.len(),
+            found => at + found.trailing_zeros() as usize,
+        }
     }
 }
 
