@@ -326,6 +326,32 @@ fn a_large_file_converts_the_same_mapped_or_read() {
         let read = convert(&["-q", "--no-mmap", "-t", "jsonl"]);
         assert!(mapped.len() > 5 * 1024 * 1024, "{}", input.display());
         assert!(mapped == read, "{} differs", input.display());
+        // Read in two halves on two threads, counted as the units are
+        // found: the seed's counts as many times as it was repeated (its
+        // copies meet at a full stop, which ends a word).
+        let stats = |json: &[u8]| -> (u64, u64) {
+            let article: serde_json::Value = serde_json::from_slice(json).unwrap();
+            let stats = &article["stats"];
+            (
+                stats["words"].as_u64().unwrap(),
+                stats["characters"].as_u64().unwrap(),
+            )
+        };
+        let (words, characters) = stats(
+            &artconv()
+                .args(["-q", "-t", "json", SEED])
+                .assert()
+                .success()
+                .get_output()
+                .stdout,
+        );
+        let repeats = if input == &utf8 { copies } else { 2 * copies } as u64;
+        assert_eq!(
+            stats(&mapped),
+            (words * repeats, characters * repeats),
+            "{}",
+            input.display()
+        );
         let detected = artconv().args(["--detect"]).arg(input).assert().success();
         let line = String::from_utf8(detected.get_output().stdout.clone()).unwrap();
         let expected = if input == &utf8 {
