@@ -671,10 +671,10 @@ fn assemble(decoded: &Decoded, mut units: Units) -> TextStructure {
 
 /// The sections of the body, the `units` after the first `skip`, whose
 /// `roles` hold `headings` headings, and the counts of their texts. A
-/// text cut in two is built in its
-/// two halves at once, each half's units let go on the thread that built
-/// it. The blocks the second half holds before its first heading belong
-/// to the first half's last section, which was made with room for them.
+/// text cut in two is built in its two halves at once, each half's units
+/// let go on the thread that built it. The blocks the second half holds
+/// before its first heading belong to the first half's last section,
+/// which was made with room for them.
 fn build_body(
     decoded: &Decoded,
     units: Units,
