@@ -5,11 +5,12 @@
 //! costs a page fault the first time it is written (measured on the 2-core
 //! virtual machine of `docs/performance.md`: 2 to 4 µs a fault, 68,000 to
 //! 100,000 faults for a 100 MB input, a third of the run). A buffer that
-//! artconv fills itself (the input's bytes, the decoded text) is asked to
-//! be backed by transparent huge pages, 2 MiB at a time, when the system
-//! allows it (`/sys/kernel/mm/transparent_hugepage/enabled` set to
-//! `madvise` or `always`). The advice changes no byte and may be ignored;
-//! where it is not available it does nothing.
+//! artconv fills itself (the input's bytes, the decoded text, the text
+//! reader's lists of units and sections) is asked to be backed by
+//! transparent huge pages, 2 MiB at a time, when the system allows it
+//! (`/sys/kernel/mm/transparent_hugepage/enabled` set to `madvise` or
+//! `always`). The advice changes no byte and may be ignored; where it is
+//! not available it does nothing.
 
 /// Buffers smaller than this are left alone: they span too few huge pages
 /// for the advice to matter, and small inputs should not pay its system
@@ -24,9 +25,17 @@ const HUGE_PAGE: usize = 2 * 1024 * 1024;
 /// to be backed by huge pages when it is large. Call before writing into
 /// it: pages already written keep their size.
 pub(crate) fn large_vec(capacity: usize) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(capacity);
-    advise_huge_pages(&mut bytes);
-    bytes
+    large_vec_of(capacity)
+}
+
+/// [`large_vec`] for a vector of any element: the lists a reader makes of
+/// a large text (its units, its sections, the offset index of a decoded
+/// legacy text) are megabytes written once, front to back, like the
+/// buffers.
+pub(crate) fn large_vec_of<T>(capacity: usize) -> Vec<T> {
+    let mut items = Vec::with_capacity(capacity);
+    advise_huge_pages(&mut items);
+    items
 }
 
 /// A vector of `len` zero bytes, advised as [`large_vec`], for a buffer
@@ -44,15 +53,15 @@ pub(crate) fn large_string(capacity: usize) -> String {
     String::from_utf8(large_vec(capacity)).unwrap_or_default()
 }
 
-/// Advises the kernel to back the allocated capacity of `bytes` with huge
+/// Advises the kernel to back the allocated capacity of `items` with huge
 /// pages (the whole 2 MiB pages inside it).
 #[cfg(target_os = "linux")]
-fn advise_huge_pages(bytes: &mut Vec<u8>) {
-    let capacity = bytes.capacity();
+fn advise_huge_pages<T>(items: &mut Vec<T>) {
+    let capacity = items.capacity().saturating_mul(std::mem::size_of::<T>());
     if capacity < LARGE_BUFFER {
         return;
     }
-    let begin = bytes.as_mut_ptr() as usize;
+    let begin = items.as_mut_ptr() as usize;
     let first = begin.next_multiple_of(HUGE_PAGE);
     let last = (begin + capacity) / HUGE_PAGE * HUGE_PAGE;
     if last <= first {
@@ -72,7 +81,7 @@ fn advise_huge_pages(bytes: &mut Vec<u8>) {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn advise_huge_pages(_bytes: &mut Vec<u8>) {
+fn advise_huge_pages<T>(_items: &mut Vec<T>) {
     let _ = LARGE_BUFFER;
 }
 

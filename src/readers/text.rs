@@ -387,7 +387,7 @@ impl Unit {
 /// vector starts with room for the units of `room_for` bytes of prose.
 fn units_in(text: &str, range: std::ops::Range<usize>, room_for: usize) -> Vec<Unit> {
     // Prose averages a few hundred bytes a unit.
-    let mut units = Vec::with_capacity(room_for / 256 + 1);
+    let mut units = crate::memory::large_vec_of(room_for / 256 + 1);
     let mut block = Vec::new();
     for_each_line(text, range, |line| {
         if line.start == line.end {
@@ -757,7 +757,7 @@ fn build_part(
     };
     let keep = |section: &Section| section.heading.is_some() || !section.blocks.is_empty();
     let mut leading = Vec::new();
-    let mut sections = Vec::with_capacity(room);
+    let mut sections = crate::memory::large_vec_of(room);
     let mut counts = TextCounts::default();
     let mut current = (first == 0).then(|| Section {
         heading: None,

@@ -158,7 +158,12 @@ fn write_parts(
         let odd_parts = parts.iter().skip(1).step_by(2).copied();
         let helper = std::thread::Builder::new().spawn_scoped(scope, move || {
             for (from, to) in odd_parts {
-                let mut part = JsonOut::in_memory(layout, spares.try_recv().unwrap_or_default());
+                // A new buffer starts with room for a part's JSON (its text
+                // and a little more), not grown to it by doubling.
+                let buf = spares
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(2 * PART_BYTES));
+                let mut part = JsonOut::in_memory(layout, buf);
                 // Into memory: nothing to fail.
                 let _ = part.sections_between(sections, from, to, 2);
                 if written.send(part.buf).is_err() {
