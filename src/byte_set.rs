@@ -1,4 +1,5 @@
-//! Finding the next byte that belongs to a set, 32 bytes at a time.
+//! Finding the next byte that belongs to a set, and counting a set's
+//! bytes, 32 bytes at a time.
 //!
 //! The JSON, XML and Markdown escapers change only a few characters, all
 //! of them found by one byte (`"`, `<`, `&`, `*`...); the text between two
@@ -9,9 +10,12 @@
 //! (the classic `pshufb` lookup, as in simdjson and the `memchr` crate's
 //! "teddy" search). The tables are built at compile time from the same
 //! membership array that the one-byte loop reads, so the two cannot
-//! disagree.
+//! disagree. Decoding a single-byte legacy encoding counts with the same
+//! lookup the bytes whose characters take three bytes of UTF-8, to size
+//! the text before writing it.
 
 /// A set of byte values, with the tables its 32-byte search needs.
+#[derive(Clone)]
 pub(crate) struct ByteSet {
     members: [bool; 256],
     /// For low nibble `l`: bit `h` set when `h << 4 | l` (`h` < 8) is a member.
@@ -80,42 +84,31 @@ impl ByteSet {
         at
     }
 
+    /// How many bytes of `bytes` are in the set.
+    pub(crate) fn count(&self, bytes: &[u8]) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if bytes.len() >= 32 && is_x86_feature_detected!("avx2") {
+                // SAFETY: AVX2 is present, as just checked.
+                return unsafe { self.count_avx2(bytes) };
+            }
+        }
+        self.count_bytewise(bytes)
+    }
+
+    /// [`ByteSet::count`] one byte at a time.
+    fn count_bytewise(&self, bytes: &[u8]) -> usize {
+        bytes.iter().filter(|&&byte| self.contains(byte)).count()
+    }
+
     /// [`ByteSet::skip_blocks`] for at least 32 bytes, `at` inside them.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     fn skip_avx2(&self, bytes: &[u8], mut at: usize) -> usize {
-        use std::arch::x86_64::*;
-        // SAFETY: both tables are 16 bytes, read unaligned.
-        let (rows_low, rows_high) = unsafe {
-            (
-                _mm256_broadcastsi128_si256(_mm_loadu_si128(self.rows_low.as_ptr().cast())),
-                _mm256_broadcastsi128_si256(_mm_loadu_si128(self.rows_high.as_ptr().cast())),
-            )
-        };
-        let bits = _mm256_setr_epi8(
-            1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64,
-            -128, 1, 2, 4, 8, 16, 32, 64, -128,
-        );
-        let nibble = _mm256_set1_epi8(0x0F);
-        // Bit `i` set when byte `start + i` is a member.
-        let members_at = |start: usize| {
-            // SAFETY: 32 bytes from `start` lie inside `bytes`, as both
-            // callers below make sure.
-            let block = unsafe { _mm256_loadu_si256(bytes.as_ptr().add(start).cast()) };
-            let low = _mm256_and_si256(block, nibble);
-            let high = _mm256_and_si256(_mm256_srli_epi16(block, 4), nibble);
-            // The row for the byte's low nibble, from the table its top bit
-            // (a high nibble of 8 or more) chooses.
-            let row = _mm256_blendv_epi8(
-                _mm256_shuffle_epi8(rows_low, low),
-                _mm256_shuffle_epi8(rows_high, low),
-                block,
-            );
-            let hit = _mm256_and_si256(row, _mm256_shuffle_epi8(bits, high));
-            !(_mm256_movemask_epi8(_mm256_cmpeq_epi8(hit, _mm256_setzero_si256())) as u32)
-        };
+        let lookup = Lookup::of(self);
+        // SAFETY (both loads): 32 bytes from the start lie inside `bytes`.
         while bytes.len() - at >= 32 {
-            let found = members_at(at);
+            let found = unsafe { lookup.members_at(bytes, at) };
             if found != 0 {
                 return at + found.trailing_zeros() as usize;
             }
@@ -127,10 +120,82 @@ impl ByteSet {
         // The last few bytes, in the block that ends with them (its first
         // bytes, before `at`, are no members).
         let start = bytes.len() - 32;
-        match members_at(start) >> (at - start) {
+        match unsafe { lookup.members_at(bytes, start) } >> (at - start) {
             0 => bytes.len(),
             found => at + found.trailing_zeros() as usize,
         }
+    }
+
+    /// [`ByteSet::count`] for at least 32 bytes.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn count_avx2(&self, bytes: &[u8]) -> usize {
+        let lookup = Lookup::of(self);
+        let blocks = bytes.len() / 32;
+        let mut count = 0;
+        for block in 0..blocks {
+            // SAFETY: the block's 32 bytes lie inside `bytes`.
+            count += unsafe { lookup.members_at(bytes, block * 32) }.count_ones() as usize;
+        }
+        count + self.count_bytewise(&bytes[blocks * 32..])
+    }
+}
+
+/// A [`ByteSet`]'s tables in AVX2 registers.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+struct Lookup {
+    rows_low: std::arch::x86_64::__m256i,
+    rows_high: std::arch::x86_64::__m256i,
+    bits: std::arch::x86_64::__m256i,
+    nibble: std::arch::x86_64::__m256i,
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Lookup {
+    #[target_feature(enable = "avx2")]
+    fn of(set: &ByteSet) -> Lookup {
+        use std::arch::x86_64::*;
+        // SAFETY: both tables are 16 bytes, read unaligned.
+        let (rows_low, rows_high) = unsafe {
+            (
+                _mm256_broadcastsi128_si256(_mm_loadu_si128(set.rows_low.as_ptr().cast())),
+                _mm256_broadcastsi128_si256(_mm_loadu_si128(set.rows_high.as_ptr().cast())),
+            )
+        };
+        Lookup {
+            rows_low,
+            rows_high,
+            bits: _mm256_setr_epi8(
+                1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64,
+                -128, 1, 2, 4, 8, 16, 32, 64, -128,
+            ),
+            nibble: _mm256_set1_epi8(0x0F),
+        }
+    }
+
+    /// Bit `i` set when byte `start + i` of `bytes` is a member.
+    ///
+    /// # Safety
+    /// The 32 bytes from `start` must lie inside `bytes`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    unsafe fn members_at(&self, bytes: &[u8], start: usize) -> u32 {
+        use std::arch::x86_64::*;
+        debug_assert!(start + 32 <= bytes.len());
+        // SAFETY: the caller keeps the 32 bytes inside `bytes`.
+        let block = unsafe { _mm256_loadu_si256(bytes.as_ptr().add(start).cast()) };
+        let low = _mm256_and_si256(block, self.nibble);
+        let high = _mm256_and_si256(_mm256_srli_epi16(block, 4), self.nibble);
+        // The row for the byte's low nibble, from the table its top bit
+        // (a high nibble of 8 or more) chooses.
+        let row = _mm256_blendv_epi8(
+            _mm256_shuffle_epi8(self.rows_low, low),
+            _mm256_shuffle_epi8(self.rows_high, low),
+            block,
+        );
+        let hit = _mm256_and_si256(row, _mm256_shuffle_epi8(self.bits, high));
+        !(_mm256_movemask_epi8(_mm256_cmpeq_epi8(hit, _mm256_setzero_si256())) as u32)
     }
 }
 
@@ -190,5 +255,25 @@ mod tests {
                 assert_eq!(set.find(&bytes, from), naive(&members, &bytes, from));
             }
         }
+    }
+
+    #[test]
+    fn counts_agree_with_the_table_at_every_length() {
+        // Lengths on both sides of one block and of a few, so that the
+        // blocks and the bytes after the last block are both counted.
+        let mut members = [false; 256];
+        for value in [0x00, 0x0D, 0x41, 0x7F, 0x80, 0x9D, 0xC7, 0xFE, 0xFF] {
+            members[value] = true;
+        }
+        let set = ByteSet::new(members);
+        let bytes: Vec<u8> = (0..200u32).map(|i| (i * 37 + i / 7) as u8).collect();
+        for len in 0..bytes.len() {
+            for from in [0, 1, 31] {
+                let part = &bytes[from.min(len)..len];
+                let expected = part.iter().filter(|&&b| members[usize::from(b)]).count();
+                assert_eq!(set.count(part), expected, "{from}..{len}");
+            }
+        }
+        assert_eq!(ByteSet::new([true; 256]).count(&bytes), bytes.len());
     }
 }

@@ -24,6 +24,7 @@
 //! ```
 
 pub mod batch;
+mod byte_set;
 pub mod cli;
 pub mod decode;
 pub mod detect_report;

@@ -12,7 +12,7 @@
 
 use std::io::{self, Write};
 
-use super::byte_set::ByteSet;
+use crate::byte_set::ByteSet;
 use crate::model::{Block, Section, Span};
 
 /// serde_json's two layouts: compact (JSON Lines) or pretty (two spaces per

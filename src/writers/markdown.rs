@@ -13,7 +13,7 @@
 
 use std::io::Write;
 
-use super::byte_set::ByteSet;
+use crate::byte_set::ByteSet;
 use crate::error::{Error, Result};
 use crate::model::{Article, BlockKind};
 

@@ -7,7 +7,6 @@
 //! A [`Sink`] writes one or many articles to one stream, framing them the
 //! way each format needs (a JSON array, one CSV header, one XML root).
 
-mod byte_set;
 pub mod csv;
 pub mod json;
 mod json_parts;

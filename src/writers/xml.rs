@@ -14,7 +14,7 @@ use std::io::Write;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use super::byte_set::ByteSet;
+use crate::byte_set::ByteSet;
 use crate::error::{Error, Result};
 use crate::model::{Article, SCHEMA_VERSION, Span};
 
@@ -255,7 +255,7 @@ pub fn is_xml_char(c: char) -> bool {
 ///
 /// Every character that is escaped or dropped is ASCII, or U+FFFE/U+FFFF
 /// (whose UTF-8 begins with 0xEF): such bytes are looked for with a
-/// byte set (`writers::byte_set`) and the text between two of them is
+/// byte set (`crate::byte_set`) and the text between two of them is
 /// copied whole.
 pub fn escape<'a>(text: &'a str, attribute: bool, dropped: &mut u64) -> Cow<'a, str> {
     let set = if attribute {
