@@ -538,13 +538,13 @@ const DECODE_STEP: usize = 32 * 1024;
 /// on two halves at once for a large input. The first measures: a byte
 /// becomes a character of a width that depends on its value alone, so
 /// counting the bytes of each width gives the exact length of the text,
-/// and counting the unmapped ones the number replaced. The text is then written straight into a
-/// buffer of exactly that size, each half into its own part, and indexed
-/// for [`OffsetMap::Walk`] as it is written, from the encoding's
-/// [`SingleByteTable`]. Exact room matters beyond memory: room for the
-/// worst case (three UTF-8 bytes per windows-1256 byte) is 70 MB more than
-/// a 57 MB input needs, and a zeroed buffer that large costs page faults
-/// for all of it.
+/// and counting the unmapped ones the number replaced. The text is then
+/// written straight into a buffer of exactly that size, each half into its
+/// own part, and indexed for [`OffsetMap::Walk`] as it is written, from
+/// the encoding's [`SingleByteTable`]. Exact room matters beyond memory:
+/// room for the worst case (three UTF-8 bytes per windows-1256 byte) is 70
+/// MB more than a 57 MB input needs, and a zeroed buffer that large costs
+/// page faults for all of it.
 fn decode_single_byte(
     body: &[u8],
     start: usize,
@@ -727,13 +727,7 @@ impl SingleByteTable {
 
     /// The table with the sets made from its widths and unmapped values.
     fn with_sets(mut self) -> SingleByteTable {
-        let values_where = |test: &dyn Fn(usize) -> bool| {
-            let mut members = [false; 256];
-            for (value, member) in members.iter_mut().enumerate() {
-                *member = test(value);
-            }
-            ByteSet::new(members)
-        };
+        let values_where = |test: &dyn Fn(usize) -> bool| ByteSet::new(std::array::from_fn(test));
         self.wider = [
             values_where(&|value| self.width[value] >= 2),
             values_where(&|value| self.width[value] >= 3),
