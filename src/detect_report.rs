@@ -5,7 +5,9 @@
 //! that is, which rule decided (`bom`, `forced`, `declared`, `detected`),
 //! which reader would run and which language the text is in. The decision
 //! is exactly the one [`crate::convert`] makes, because it goes through the
-//! same [`decode::decode`] with the same options.
+//! same decision of [`decode`] with the same options
+//! ([`decode::decode_start`], which decodes no more text than the report
+//! reads).
 //!
 //! Records are written as tab-separated lines (`write_tsv`) or as JSON Lines
 //! (`write_jsonl`); the field order is the struct's, never a map's.
@@ -48,6 +50,19 @@ pub struct DetectReport {
 /// with `options` would, and reports it. Never fails: an input that cannot
 /// be decoded gets a report carrying the reason in `error`.
 pub fn report(path: Option<&str>, bytes: &[u8], options: &ConvertOptions) -> DetectReport {
+    report_decoded_by(path, bytes, options, decode::decode_start)
+}
+
+/// [`report`] with the text decoded by `decode_text`: [`decode::decode_start`]
+/// in use (only the start of the text is read, except for an HTML page,
+/// whose language comes from its article), [`decode::decode`] in the
+/// tests, which hold the two to the same report.
+fn report_decoded_by(
+    path: Option<&str>,
+    bytes: &[u8],
+    options: &ConvertOptions,
+    decode_text: for<'a> fn(&'a [u8], &decode::DecodeOptions) -> crate::Result<decode::Decoded<'a>>,
+) -> DetectReport {
     let format = options.format.resolve(bytes, path).as_str();
     let mut report = DetectReport {
         path: path.map(str::to_string),
@@ -68,7 +83,11 @@ pub fn report(path: Option<&str>, bytes: &[u8], options: &ConvertOptions) -> Det
         );
         return report;
     }
-    match decode::decode(bytes, &options.decode) {
+    let decoded = match format {
+        "html" => decode::decode(bytes, &options.decode),
+        _ => decode_text(bytes, &options.decode),
+    };
+    match decoded {
         Ok(decoded) => {
             report.warning = decoded.report.low_confidence_warning();
             report.encoding = Some(decoded.report.encoding.name());
@@ -220,6 +239,70 @@ mod tests {
         let warning = report.warning.expect("a warning");
         assert!(warning.starts_with("encoding guessed as "), "{warning}");
         assert!(warning.ends_with("with low confidence; use --encoding to be sure"));
+    }
+
+    #[test]
+    fn a_large_legacy_file_gets_the_report_of_its_whole_text() {
+        // Longer than the start `decode_start` decodes, in encodings with
+        // and without unmapped bytes; with control characters past that
+        // start (they are not judged, by either decoding), or within it,
+        // from its first byte or three quarters in (binary, by both, and
+        // not if less were decoded); under --strict with an unmapped byte at the
+        // very end (an error by both).
+        let seed = include_str!("../fixtures/text-seed-utf8/input.txt");
+        // Twice the limit in UTF-8: over it in a single-byte encoding.
+        let long = seed.repeat(2 * decode::detect::SAMPLE_LIMIT / seed.len() + 2);
+        let controls = "\u{1}\u{2}\u{3}\u{4}".repeat(decode::detect::SAMPLE_LIMIT / 2);
+        let mut cases = Vec::new();
+        for encoding in [encoding_rs::WINDOWS_1256, encoding_rs::ISO_8859_6] {
+            let (bytes, _, _) = encoding.encode(&long);
+            assert!(
+                bytes.len() > decode::detect::SAMPLE_LIMIT,
+                "{}",
+                bytes.len()
+            );
+            let mut after = bytes.to_vec();
+            after.extend(controls.as_bytes());
+            let mut within = controls.as_bytes().to_vec();
+            within.extend_from_slice(&bytes);
+            // Controls from three quarters of the way into the start:
+            // a quarter of what is judged, binary.
+            let three_quarters = decode::detect::SAMPLE_LIMIT * 3 / 4;
+            let mut late = bytes[..three_quarters].to_vec();
+            late.extend(controls.as_bytes());
+            late.extend_from_slice(&bytes[three_quarters..]);
+            cases.push((bytes.to_vec(), false));
+            cases.push((after, false));
+            cases.push((within, false));
+            cases.push((late, false));
+        }
+        let mut unmapped_at_end = encoding_rs::ISO_8859_6.encode(&long).0.into_owned();
+        unmapped_at_end.push(0xA1);
+        cases.push((unmapped_at_end, true));
+        let mut errors = 0;
+        for (bytes, strict) in &cases {
+            let mut options = ConvertOptions::default();
+            options.decode.strict = *strict;
+            let fast = report(Some("a.txt"), bytes, &options);
+            let whole = report_decoded_by(Some("a.txt"), bytes, &options, decode::decode);
+            assert_eq!(fast, whole, "{} bytes, strict {strict}", bytes.len());
+            errors += usize::from(fast.error.is_some());
+        }
+        assert_eq!(errors, 5, "binary four times, malformed once");
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(&long);
+        let options = decode::DecodeOptions::default();
+        let start = decode::decode_start(&bytes, &options).unwrap();
+        let whole = decode::decode(&bytes, &options).unwrap();
+        assert!(whole.text.starts_with(&*start.text));
+        assert!(
+            start.text.len() < whole.text.len(),
+            "only the start decoded"
+        );
+        let fast = report(Some("a.txt"), &bytes, &ConvertOptions::default());
+        assert_eq!(
+            (fast.encoding, fast.language.as_deref()),
+            (Some("windows-1256"), Some("ar"))
+        );
     }
 
     #[test]

@@ -216,6 +216,37 @@ pub fn decode<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decoded<'a
     finish(bytes, &decision, options)
 }
 
+/// [`decode`] for a caller that reads only the start of the text, as
+/// `--detect` does (the binary check and the language look at most at the
+/// first [`detect::SAMPLE_LIMIT`] characters): the same decision and the
+/// same errors, but a large input in a single-byte encoding is decoded only
+/// as far as its first [`detect::SAMPLE_LIMIT`] bytes, one character each.
+/// Decoding the rest was 70% of the time of `--detect` on a 57 MB
+/// windows-1256 file (61.4 against 17.5 ms).
+/// The text, the offsets, `report.replaced` and `report.newline` are then
+/// those of that start; `report.bytes` is the whole input's size. Under
+/// `strict`, where a bad byte anywhere is an error, the whole input is
+/// decoded.
+///
+/// # Errors
+///
+/// As [`decode`].
+pub fn decode_start<'a>(bytes: &'a [u8], options: &DecodeOptions) -> Result<Decoded<'a>> {
+    let decision = decide(bytes, options)?;
+    let body = &bytes[decision.bom_len..];
+    if decision.utf8_checked
+        || !decision.encoding.is_single_byte()
+        || options.strict
+        || body.len() <= detect::SAMPLE_LIMIT
+    {
+        return finish(bytes, &decision, options);
+    }
+    let start = &body[..detect::SAMPLE_LIMIT];
+    let (text, offsets, replaced) =
+        decode_single_byte(start, decision.bom_len, decision.encoding, false)?;
+    finish_text(Cow::Owned(text), offsets, replaced, bytes.len(), &decision)
+}
+
 /// [`decode`] for input the caller no longer needs: UTF-8 input (the
 /// common case) becomes the text without being copied, which halves the
 /// memory a large input takes. The result is the same as [`decode`]'s.
