@@ -247,8 +247,8 @@ mod tests {
         // and without unmapped bytes; with control characters past that
         // start (they are not judged, by either decoding), or within it,
         // from its first byte or three quarters in (binary, by both, and
-        // not if less were decoded); under --strict with an unmapped byte at the
-        // very end (an error by both).
+        // not if less were decoded); under --strict with an unmapped byte
+        // at the very end (an error by both).
         let seed = include_str!("../fixtures/text-seed-utf8/input.txt");
         // Twice the limit in UTF-8: over it in a single-byte encoding.
         let long = seed.repeat(2 * decode::detect::SAMPLE_LIMIT / seed.len() + 2);
