@@ -20,6 +20,7 @@ pub mod html_prescan;
 mod letters;
 mod offsets;
 mod scan;
+mod utf8_pairs;
 
 use encoding_rs::{DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
 use std::borrow::Cow;
@@ -663,6 +664,8 @@ pub(super) struct SingleByteTable {
     /// Every width is 1, 2 or 3, as for any character of the BMP: what
     /// measuring by `wider` relies on.
     widths_in_range: bool,
+    /// `utf8` of the values of width 2, for writing 32 bytes at a time.
+    pairs: utf8_pairs::PairTables,
 }
 
 /// The size of a run of input once decoded: see [`SingleByteTable::measure`].
@@ -753,6 +756,7 @@ impl SingleByteTable {
             unmapped_set: none,
             any_unmapped: false,
             widths_in_range: false,
+            pairs: utf8_pairs::PairTables::new(&[[0; 4]; 256], &[0; 256]),
         }
     }
 
@@ -767,6 +771,7 @@ impl SingleByteTable {
 
         self.any_unmapped = self.unmapped.contains(&true);
         self.widths_in_range = self.width.iter().all(|width| (1..=3).contains(width));
+        self.pairs = utf8_pairs::PairTables::new(&self.utf8, &self.width);
         self
     }
 
@@ -797,11 +802,52 @@ impl SingleByteTable {
     }
 
     /// Writes what `input` decodes to into `out` from `at`; the offset
-    /// after it, or `None` if `out` is too short. Eight ASCII bytes are
-    /// copied at once; any other byte's character is stored as four bytes
-    /// (the next character overwrites those past its width), except where
-    /// fewer than four are left.
-    fn write_decoded(&self, input: &[u8], out: &mut [u8], mut at: usize) -> Option<usize> {
+    /// after it, or `None` if `out` is too short. With AVX2, 32 bytes at a
+    /// time while their characters are of one or two bytes and the room
+    /// left holds a block's stores ([`utf8_pairs`]); the rest, and any
+    /// block with a wider character, one byte at a time.
+    fn write_decoded(&self, input: &[u8], out: &mut [u8], at: usize) -> Option<usize> {
+        #[cfg(target_arch = "x86_64")]
+        {
+            // The standard library remembers the answer after the first call.
+            if input.len() >= 32 && is_x86_feature_detected!("avx2") {
+                // SAFETY: AVX2 is present, as just checked.
+                return unsafe { self.write_decoded_avx2(input, out, at) };
+            }
+        }
+        self.write_decoded_bytewise(input, out, at)
+    }
+
+    /// [`SingleByteTable::write_decoded`] with AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn write_decoded_avx2(&self, input: &[u8], out: &mut [u8], mut at: usize) -> Option<usize> {
+        let mut read = 0;
+        while input.len() - read >= 32 && out.len().saturating_sub(at) >= utf8_pairs::BLOCK_ROOM {
+            // SAFETY: 32 bytes from `read` lie inside `input`, and
+            // `BLOCK_ROOM` bytes from `at` inside `out`, as the loop's
+            // test keeps them.
+            let written = unsafe {
+                utf8_pairs::write_block(
+                    &self.pairs,
+                    input.as_ptr().add(read),
+                    out.as_mut_ptr().add(at),
+                )
+            };
+            at = match written {
+                Some(written) => at + written,
+                None => self.write_decoded_bytewise(&input[read..read + 32], out, at)?,
+            };
+            read += 32;
+        }
+        self.write_decoded_bytewise(&input[read..], out, at)
+    }
+
+    /// [`SingleByteTable::write_decoded`] a byte at a time. Eight ASCII
+    /// bytes are copied at once; any other byte's character is stored as
+    /// four bytes (the next character overwrites those past its width),
+    /// except where fewer than four are left.
+    fn write_decoded_bytewise(&self, input: &[u8], out: &mut [u8], mut at: usize) -> Option<usize> {
         const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
         let mut rest = input;
         while !rest.is_empty() {
@@ -1150,6 +1196,59 @@ mod tests {
             }
         }
         assert!(tried >= 25, "{tried} single-byte encodings");
+    }
+
+    #[test]
+    fn texts_of_letters_decode_as_encoding_rs_decodes_at_every_alignment() {
+        // Words of two-byte letters between spaces, now and then a
+        // character of three bytes: the 32-byte blocks of `utf8_pairs`,
+        // the blocks it leaves to the byte loop, and the tail where the
+        // room left is too short for a block, at every start and end.
+        for encoding in [
+            encoding_rs::WINDOWS_1256,
+            encoding_rs::ISO_8859_6,
+            encoding_rs::KOI8_R,
+            encoding_rs::WINDOWS_1251,
+            encoding_rs::ISO_8859_7,
+            encoding_rs::WINDOWS_1252,
+        ] {
+            let name = encoding.name();
+            let table = SingleByteTable::of(encoding);
+            let two: Vec<u8> = (0x80..=0xFF)
+                .filter(|&b| table.width[b as usize] == 2)
+                .collect();
+            let three: Vec<u8> = (0x80..=0xFF)
+                .filter(|&b| table.width[b as usize] == 3)
+                .collect();
+            let mut seed = 5u32;
+            let mut next = || {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (seed >> 16) as usize
+            };
+            let mut text = Vec::new();
+            while text.len() < 3000 {
+                for _ in 0..1 + next() % 9 {
+                    text.push(two[next() % two.len()]);
+                }
+                text.push(if next() % 40 == 0 && !three.is_empty() {
+                    three[next() % three.len()]
+                } else {
+                    b' '
+                });
+            }
+            for start in 0..33 {
+                for end in [text.len(), text.len() - 1, text.len() - 40, start + 70] {
+                    let input = &text[start..end];
+                    let (expected, _) = encoding.decode_without_bom_handling(input);
+                    // Written straight, not through `decode_single_byte`,
+                    // whose fallback would hide a wrong write.
+                    let mut out = vec![0; table.measure(input).utf8];
+                    let written = table.write_decoded(input, &mut out, 0);
+                    assert_eq!(written, Some(expected.len()), "{name} {start}..{end}");
+                    assert_eq!(out, expected.as_bytes(), "{name} {start}..{end}");
+                }
+            }
+        }
     }
 
     #[test]
