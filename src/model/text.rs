@@ -237,6 +237,18 @@ impl TextSource {
         self.0.text()
     }
 
+    /// A source of the same text with a reference count of its own, for
+    /// a thread that makes many texts of it. Every clone of a source
+    /// changes one shared count with an atomic add: two threads building
+    /// the blocks of the two halves of a large input, a clone per block,
+    /// passed that count's cache line to and fro, and the add was nearly
+    /// all of the time of making a block's text (5% of converting 100 MB
+    /// of windows-1256). A relay's count is touched by its thread alone;
+    /// reading its text goes through one more pointer.
+    pub fn relay(&self) -> TextSource {
+        TextSource(Arc::new(self.clone()))
+    }
+
     /// Whether `other` is this very source (a clone of it), not merely one
     /// holding the same text.
     pub fn is(&self, other: &TextSource) -> bool {
@@ -253,6 +265,12 @@ impl fmt::Debug for TextSource {
 /// What a [`TextSource`] can hold.
 trait HeldText: Send + Sync {
     fn text(&self) -> &str;
+}
+
+impl HeldText for TextSource {
+    fn text(&self) -> &str {
+        self.as_str()
+    }
 }
 
 impl HeldText for String {

@@ -22,7 +22,9 @@
 
 use crate::decode::Decoded;
 use crate::error::{Error, Result};
-use crate::model::{Block, BlockKind, Section, Span, Text, TextCounts, count_text, is_cjk};
+use crate::model::{
+    Block, BlockKind, Section, Span, Text, TextCounts, TextSource, count_text, is_cjk,
+};
 
 /// The longest line (in characters) that still looks like a title.
 const TITLE_MAX_CHARS: usize = 200;
@@ -345,13 +347,13 @@ impl Unit {
     }
 
     /// The unit's text as a block's, taken out of the unit: shared with
-    /// `decoded`'s source when it is a stretch of it and the source is
-    /// held, a copy otherwise.
-    fn take_text(&mut self, decoded: &Decoded) -> Text {
+    /// `source` (`decoded`'s source, or a relay of it) when it is a
+    /// stretch of the text and the source is held, a copy otherwise.
+    fn take_text(&mut self, decoded: &Decoded, source: Option<&TextSource>) -> Text {
         match self.made.take() {
             Some(made) => Text::from(made.into_string()),
             // `Unit::stretch` sliced the text at `start..end` already.
-            None => match decoded.source() {
+            None => match source {
                 Some(source) => Text::shared_whole(source, self.start..self.end),
                 None => Text::from(&decoded.text[self.start..self.end]),
             },
@@ -759,6 +761,8 @@ fn build_part(
     let mut leading = Vec::new();
     let mut sections = crate::memory::large_vec_of(room);
     let mut counts = TextCounts::default();
+    // Each of the two threads clones its own count, once per block.
+    let source = decoded.source().map(TextSource::relay);
     let mut current = (first == 0).then(|| Section {
         heading: None,
         level: None,
@@ -775,7 +779,7 @@ fn build_part(
                 sections.extend(current.take().filter(keep));
                 current = Some(Section {
                     heading_span: Some(span_of(decoded, unit.start, unit.end)),
-                    heading: Some(unit.take_text(decoded)),
+                    heading: Some(unit.take_text(decoded, source.as_ref())),
                     level: Some(level),
                     blocks: Vec::with_capacity(blocks_from(at + 1)),
                 });
@@ -784,7 +788,7 @@ fn build_part(
                 let block = Block {
                     kind,
                     span: span_of(decoded, unit.start, unit.end),
-                    text: unit.take_text(decoded),
+                    text: unit.take_text(decoded, source.as_ref()),
                 };
                 match &mut current {
                     Some(section) => section.blocks.push(block),
