@@ -169,6 +169,32 @@ pub fn utf16_without_bom(bytes: &[u8]) -> Option<(&'static Encoding, f64)> {
     utf16_without_bom_given(bytes, || simdutf8::basic::from_utf8(bytes).is_ok())
 }
 
+/// Spaces and line feeds, which UTF-16 text without NUL bytes (no ASCII
+/// at all) has few of.
+static BREAKS: crate::byte_set::ByteSet = crate::byte_set::ByteSet::new({
+    let mut members = [false; 256];
+    members[b' ' as usize] = true;
+    members[b'\n' as usize] = true;
+    members
+});
+
+/// Whether more than one byte in twenty of `sample` is a space or a line
+/// feed. Counted 32 bytes at a time, a piece at a time, and no further
+/// than the answer needs: a search stopping at each one took more time
+/// than the rest of detecting a large text, where they come every few
+/// bytes.
+fn has_many_breaks(sample: &[u8]) -> bool {
+    let enough = sample.len() / 20;
+    let mut breaks = 0;
+    for piece in sample.chunks(4096) {
+        breaks += BREAKS.count(piece);
+        if breaks > enough {
+            return true;
+        }
+    }
+    false
+}
+
 /// [`utf16_without_bom`] for a caller that validates UTF-8 itself and
 /// remembers the answer: `is_utf8` tells whether all of `bytes` is valid
 /// UTF-8, and is asked at most once, so that a large input is not
@@ -189,11 +215,8 @@ pub(crate) fn utf16_without_bom_given(
     }
     // Text with no NUL byte reads as UTF-16 only if it has no ASCII at
     // all; many spaces and line breaks rule that out cheaply.
-    if !has_nul {
-        let breaks = memchr::memchr2_iter(b' ', b'\n', sample).count();
-        if breaks * 20 > sample.len() {
-            return None;
-        }
+    if !has_nul && has_many_breaks(sample) {
+        return None;
     }
     // CJK text in a legacy double-byte encoding has no NUL either and can
     // read as plausible Han in UTF-16; if it decodes cleanly as such, it is.
@@ -897,7 +920,7 @@ impl SingleByteVerdict {
             .filter(|candidate| reads_alike(candidate))
             .map(|candidate| candidate.encoding)
             .collect();
-        let encoding = among_equals(&same_text, sample, best_text);
+        let encoding = among_equals(&same_text, &present, best_text);
         // Quality is how free of mojibake the chosen reading is; letter fit
         // only ranks candidates (a language missing from the tables is no
         // reason to doubt text that reads cleanly). Every reading that
@@ -1072,7 +1095,13 @@ impl PruneBar {
 /// their extra letters and typographic quotes: nothing then points to the
 /// windows one. Hebrew is left out, as WHATWG's ISO-8859-8 is the rare
 /// visual-order Hebrew.
-fn among_equals(equals: &[&'static Encoding], sample: &[u8], text: &str) -> &'static Encoding {
+/// `present` tells which non-ASCII byte values the input holds
+/// ([`byte_values`]).
+fn among_equals(
+    equals: &[&'static Encoding],
+    present: &[bool; 128],
+    text: &str,
+) -> &'static Encoding {
     use encoding_rs::*;
     let mut first = equals[0];
     if equals.len() > 1
@@ -1086,7 +1115,7 @@ fn among_equals(equals: &[&'static Encoding], sample: &[u8], text: &str) -> &'st
         (WINDOWS_1253, ISO_8859_7),
         (WINDOWS_1257, ISO_8859_13),
     ];
-    if !sample.iter().any(|b| (0x80..=0x9F).contains(b))
+    if !present[..0x20].contains(&true)
         && let Some((_, iso)) = ISO_FOR_WINDOWS
             .iter()
             .find(|(windows, iso)| *windows == first && equals.contains(iso))
@@ -1098,13 +1127,13 @@ fn among_equals(equals: &[&'static Encoding], sample: &[u8], text: &str) -> &'st
 
 /// Which of the non-ASCII byte values occur in `bytes`.
 fn byte_values(bytes: &[u8]) -> [bool; 128] {
-    let mut present = [false; 128];
+    // Every byte marked, without a branch: a test per byte mispredicted
+    // on text where ASCII and other bytes alternate.
+    let mut seen = [false; 256];
     for &b in bytes {
-        if b >= 0x80 {
-            present[usize::from(b - 0x80)] = true;
-        }
+        seen[usize::from(b)] = true;
     }
-    present
+    std::array::from_fn(|high| seen[0x80 + high])
 }
 
 /// How many times each non-ASCII byte value occurs in `bytes`.
@@ -1235,18 +1264,20 @@ fn round3(value: f64) -> f64 {
 /// more than [`WORDS_LIMIT`] bytes of them. White space never occurs inside
 /// a multi-byte character of the legacy CJK encodings, so no character is cut.
 fn high_byte_words(sample: &[u8]) -> Cow<'_, [u8]> {
-    let words = || {
-        sample
-            .split(is_ascii_space)
-            .filter(|word| word.iter().any(|&b| b >= 0x80))
-    };
-    let total: usize = words().map(|word| word.len() + 1).sum();
+    let mut total = 0;
+    super::high_words::for_each(sample, |word| total += word.len() + 1);
     let keep_one_in = total.div_ceil(WORDS_LIMIT).max(1);
     let mut out = Vec::with_capacity(total.min(WORDS_LIMIT + 256));
-    for word in words().step_by(keep_one_in) {
-        out.extend_from_slice(word);
-        out.push(b' ');
-    }
+    // Every `keep_one_in`-th word from the first, as `step_by` keeps them.
+    let mut until_kept = 0;
+    super::high_words::for_each(sample, |word| {
+        if until_kept == 0 {
+            out.extend_from_slice(word);
+            out.push(b' ');
+            until_kept = keep_one_in;
+        }
+        until_kept -= 1;
+    });
     Cow::Owned(out)
 }
 
@@ -1818,6 +1849,28 @@ pub fn sample(bytes: &[u8]) -> Cow<'_, [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_breaks_means_more_than_one_byte_in_twenty() {
+        // Around the line, with the breaks early, late, and over the
+        // pieces that are counted one at a time.
+        for len in [19, 20, 21, 100, 4095, 4096, 4097, 10_000, 100_003] {
+            for breaks in [len / 20, len / 20 + 1] {
+                for at_end in [false, true] {
+                    let mut sample = vec![0xE4u8; len];
+                    let first = if at_end { len - breaks } else { 0 };
+                    for (i, byte) in sample[first..first + breaks].iter_mut().enumerate() {
+                        *byte = if i % 2 == 0 { b' ' } else { b'\n' };
+                    }
+                    assert_eq!(
+                        has_many_breaks(&sample),
+                        breaks * 20 > len,
+                        "{breaks} breaks in {len} bytes"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn first_chars_cuts_after_the_limit_whatever_the_widths() {

@@ -16,6 +16,7 @@
 //! are counted, or are an error under `--strict`.
 
 pub mod detect;
+mod high_words;
 pub mod html_prescan;
 mod letters;
 mod offsets;
