@@ -101,30 +101,25 @@ pub fn binary_signature(bytes: &[u8]) -> Option<&'static str> {
 pub fn mostly_control(text: &str) -> bool {
     // Every control character counted here is ASCII, one byte, and no
     // byte of a longer character is below 0x80: counting bytes is exact,
-    // and much faster than decoding characters one by one.
-    let sample = first_chars(text, SAMPLE_LIMIT);
-    let total = sample.chars().count();
-    // Without branches, and counted in bytes per run of 255, so that the
-    // compiler vectorises the loop (32 bytes at a time).
-    let is_control = |b: u8| {
-        (b < 0x09)
-            | (b.wrapping_sub(0x0E) <= 0x1A - 0x0E)
-            | (b.wrapping_sub(0x1C) <= 0x1F - 0x1C)
-            | (b == 0x7F)
-    };
-    let control: usize = sample
-        .as_bytes()
-        .chunks(255)
-        .map(|run| {
-            let mut n = 0u8;
-            for &b in run {
-                n += u8::from(is_control(b));
-            }
-            usize::from(n)
-        })
-        .sum();
+    // and much faster than decoding characters one by one. Both counts
+    // take 32 bytes at a time.
+    let sample = first_chars(text, SAMPLE_LIMIT).as_bytes();
+    let total = crate::word_simd::count_char_starts(sample);
+    let control = BINARY_CONTROLS.count(sample);
     control > 0 && control * 10 > total
 }
+
+/// The bytes of the C0 control characters that binary data is full of and
+/// text is not ([`is_binary_control`]).
+static BINARY_CONTROLS: crate::byte_set::ByteSet = crate::byte_set::ByteSet::new({
+    let mut members = [false; 256];
+    let mut byte = 0;
+    while byte < 0x80 {
+        members[byte] = is_binary_control(byte as u8 as char);
+        byte += 1;
+    }
+    members
+});
 
 /// The first `limit` characters of `text` (all of it when shorter),
 /// counted a block at a time.
@@ -140,7 +135,7 @@ fn first_chars(text: &str, limit: usize) -> &str {
             next += 1;
         }
         let block = &text[end..next];
-        let count = block.chars().count();
+        let count = crate::word_simd::count_char_starts(block.as_bytes());
         if chars + count > limit {
             let cut = block
                 .char_indices()
@@ -154,7 +149,7 @@ fn first_chars(text: &str, limit: usize) -> &str {
     text
 }
 
-fn is_binary_control(c: char) -> bool {
+const fn is_binary_control(c: char) -> bool {
     matches!(c, '\0'..='\u{08}' | '\u{0E}'..='\u{1A}' | '\u{1C}'..='\u{1F}' | '\u{7F}')
 }
 
