@@ -1816,11 +1816,20 @@ fn is_word_internal(c: char) -> bool {
 }
 
 /// The bytes detection looks at: all of a small input, or slices spread over
-/// a large one, each cut at line breaks so no character is split.
+/// a large one, each cut at line breaks so no character is split. A slice
+/// without a line feed is cut at other white space (a file with CR line
+/// endings, or one long line), and one without either is left out: cut
+/// anywhere, it would start or end inside a character of a multi-byte
+/// encoding, and the broken sequences would rule that encoding out. When
+/// every slice is left out, the sample is the input's start, which at
+/// least begins with a whole character.
 pub fn sample(bytes: &[u8]) -> Cow<'_, [u8]> {
     if bytes.len() <= SAMPLE_LIMIT {
         return Cow::Borrowed(bytes);
     }
+    // White space never occurs inside a character of the legacy encodings,
+    // nor inside an ISO-2022-JP escape.
+    let is_break = |b: &u8| matches!(b, b'\n' | b'\r' | b' ' | b'\t');
     let chunk = SAMPLE_LIMIT / SAMPLE_CHUNKS;
     let stride = bytes.len() / SAMPLE_CHUNKS;
     let mut out = Vec::with_capacity(SAMPLE_LIMIT + SAMPLE_CHUNKS);
@@ -1828,15 +1837,20 @@ pub fn sample(bytes: &[u8]) -> Cow<'_, [u8]> {
         let start = i * stride;
         let end = (start + chunk).min(bytes.len());
         let slice = &bytes[start..end];
-        let from = if i == 0 {
-            0
-        } else {
-            memchr::memchr(b'\n', slice).map_or(0, |p| p + 1)
+        let from = match i {
+            0 => Some(0),
+            _ => memchr::memchr(b'\n', slice).or_else(|| slice.iter().position(is_break)),
         };
-        let to = memchr::memrchr(b'\n', slice).map_or(slice.len(), |p| p + 1);
-        if from < to {
-            out.extend_from_slice(&slice[from..to]);
+        let to = memchr::memrchr(b'\n', slice).or_else(|| slice.iter().rposition(is_break));
+        if let (Some(from), Some(to)) = (from, to) {
+            let from = if i == 0 { 0 } else { from + 1 };
+            if from < to + 1 {
+                out.extend_from_slice(&slice[from..to + 1]);
+            }
         }
+    }
+    if out.is_empty() {
+        return Cow::Borrowed(&bytes[..SAMPLE_LIMIT]);
     }
     Cow::Owned(out)
 }
@@ -1844,6 +1858,38 @@ pub fn sample(bytes: &[u8]) -> Cow<'_, [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_sample_cuts_no_character_without_line_feeds() {
+        // CR line endings, one long line of words, and no white space at
+        // all: each sample of Big5 and Shift_JIS decodes without a broken
+        // character, and detection names the encoding.
+        for (encoding, line) in [
+            (
+                encoding_rs::BIG5,
+                "新聞報導：今天的天氣很好，我們去公園散步。",
+            ),
+            (
+                encoding_rs::SHIFT_JIS,
+                "今日のニュース記事です。天気が良いです。",
+            ),
+        ] {
+            let repeats = 3 * SAMPLE_LIMIT / line.len() + 1;
+            for text in [
+                format!("{line}\r").repeat(repeats),
+                format!("{line} ").repeat(repeats),
+                line.repeat(repeats),
+            ] {
+                let bytes = encoding.encode(&text).0;
+                let sampled = sample(&bytes);
+                assert!(sampled.len() <= SAMPLE_LIMIT + SAMPLE_CHUNKS && !sampled.is_empty());
+                let (_, broken) = encoding.decode_without_bom_handling(&sampled);
+                let start = &text[..text.char_indices().nth(20).map_or(0, |(at, _)| at)];
+                assert!(!broken, "{} {start:?}", encoding.name());
+                assert_eq!(guess_legacy(&bytes).encoding, encoding, "{start:?}");
+            }
+        }
+    }
 
     #[test]
     fn many_breaks_means_more_than_one_byte_in_twenty() {
