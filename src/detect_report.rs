@@ -306,6 +306,76 @@ mod tests {
     }
 
     #[test]
+    fn a_large_multi_byte_legacy_file_gets_the_report_of_its_whole_text() {
+        // Past the start `decode_start` decodes (four bytes a character
+        // times the sample) in four encodings: plain text; control
+        // characters within the start (binary by both) and after it
+        // (judged by neither); bad bytes after the start; and a text
+        // with no byte to cut after, decoded whole.
+        let limit = decode::detect::SAMPLE_LIMIT;
+        let chinese = "新闻报道：今天的天气很好，我们去公园散步。\n";
+        let korean = "오늘의 뉴스 기사입니다. 날씨가 좋습니다.\n";
+        let japanese = "今日のニュース記事です。天気が良いです。\n";
+        let controls = "\u{1}\u{2}\u{3}\u{4}".repeat(limit / 2);
+        let mut cases = Vec::new();
+        for (encoding, line) in [
+            (encoding_rs::GBK, chinese),
+            (
+                encoding_rs::BIG5,
+                "新聞報導：今天的天氣很好，我們去公園散步。\n",
+            ),
+            (encoding_rs::EUC_KR, korean),
+            (encoding_rs::SHIFT_JIS, japanese),
+        ] {
+            let text = line.repeat(5 * limit / line.chars().count() + 2);
+            let (bytes, _, unmappable) = encoding.encode(&text);
+            assert!(
+                !unmappable && bytes.len() > 5 * limit,
+                "{}",
+                encoding.name()
+            );
+            let mut within = controls.as_bytes().to_vec();
+            within.extend_from_slice(&bytes);
+            let mut after = bytes.to_vec();
+            after.extend(controls.as_bytes());
+            let mut bad_after = bytes.to_vec();
+            bad_after.extend([0xFF, 0x81, 0xFF].repeat(100));
+            let no_cut = encoding
+                .encode(&text.replace(['\n', ' '], ""))
+                .0
+                .into_owned();
+            cases.extend([(encoding, bytes.into_owned()), (encoding, within)]);
+            cases.extend([(encoding, after), (encoding, bad_after), (encoding, no_cut)]);
+        }
+        let mut binary = 0;
+        for (encoding, bytes) in &cases {
+            let options = ConvertOptions::default();
+            let fast = report(Some("a.txt"), bytes, &options);
+            let whole = report_decoded_by(Some("a.txt"), bytes, &options, decode::decode);
+            assert_eq!(fast, whole, "{}, {} bytes", encoding.name(), bytes.len());
+            match fast.error {
+                Some(_) => binary += 1,
+                None => assert_eq!(fast.encoding, Some(encoding.name()), "{fast:?}"),
+            }
+        }
+        assert_eq!(binary, 4, "the controls within the start, in each encoding");
+        let long = chinese.repeat(6 * limit / 20);
+        let (bytes, _, _) = encoding_rs::GBK.encode(&long);
+        let options = decode::DecodeOptions::default();
+        let start = decode::decode_start(&bytes, &options).unwrap();
+        let whole = decode::decode(&bytes, &options).unwrap();
+        assert!(whole.text.starts_with(&*start.text));
+        assert!(
+            start.text.chars().count() >= limit,
+            "the whole sample decoded"
+        );
+        assert!(
+            start.text.len() < whole.text.len(),
+            "only the start decoded"
+        );
+    }
+
+    #[test]
     fn tabs_in_paths_do_not_split_the_record() {
         let report = report(Some("a\tb.txt"), b"plain", &ConvertOptions::default());
         let mut tsv = Vec::new();
