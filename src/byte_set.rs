@@ -24,6 +24,18 @@ pub(crate) struct ByteSet {
     rows_high: [u8; 16],
 }
 
+/// The membership array of the byte values below `limit`, for the sets
+/// that begin with the C0 controls.
+pub(crate) const fn values_below(limit: usize) -> [bool; 256] {
+    let mut members = [false; 256];
+    let mut byte = 0;
+    while byte < limit && byte < 256 {
+        members[byte] = true;
+        byte += 1;
+    }
+    members
+}
+
 impl ByteSet {
     /// The set of the bytes for which `members` is true.
     pub(crate) const fn new(members: [bool; 256]) -> ByteSet {

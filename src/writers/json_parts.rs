@@ -373,12 +373,7 @@ fn escape_candidates(word: u64) -> u64 {
 /// comes before its eight-byte test: C0 controls, `"`, `\`, and the lead
 /// bytes 0xC2 (U+0085) and 0xE2 (U+2028, U+2029).
 static ESCAPE_CANDIDATES: ByteSet = ByteSet::new({
-    let mut members = [false; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        members[byte] = true;
-        byte += 1;
-    }
+    let mut members = crate::byte_set::values_below(0x20);
     members[b'"' as usize] = true;
     members[b'\\' as usize] = true;
     members[0xC2] = true;
