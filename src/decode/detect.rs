@@ -1837,16 +1837,21 @@ pub fn sample(bytes: &[u8]) -> Cow<'_, [u8]> {
         let start = i * stride;
         let end = (start + chunk).min(bytes.len());
         let slice = &bytes[start..end];
+        // Just after the first break (from the very start for the first
+        // slice), and just after the last one.
         let from = match i {
             0 => Some(0),
-            _ => memchr::memchr(b'\n', slice).or_else(|| slice.iter().position(is_break)),
+            _ => memchr::memchr(b'\n', slice)
+                .or_else(|| slice.iter().position(is_break))
+                .map(|at| at + 1),
         };
-        let to = memchr::memrchr(b'\n', slice).or_else(|| slice.iter().rposition(is_break));
-        if let (Some(from), Some(to)) = (from, to) {
-            let from = if i == 0 { 0 } else { from + 1 };
-            if from < to + 1 {
-                out.extend_from_slice(&slice[from..to + 1]);
-            }
+        let to = memchr::memrchr(b'\n', slice)
+            .or_else(|| slice.iter().rposition(is_break))
+            .map(|at| at + 1);
+        if let (Some(from), Some(to)) = (from, to)
+            && from < to
+        {
+            out.extend_from_slice(&slice[from..to]);
         }
     }
     if out.is_empty() {
