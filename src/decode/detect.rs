@@ -1276,12 +1276,6 @@ fn high_byte_words(sample: &[u8]) -> Cow<'_, [u8]> {
     Cow::Owned(out)
 }
 
-/// The bytes that separate words, for cutting a sample into words before
-/// it is decoded: ASCII white space, which every candidate reads alike.
-fn is_ascii_space(b: &u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
-}
-
 /// The words that are all ASCII in the lines that hold non-ASCII bytes
 /// read the same in every candidate encoding and are written in the
 /// language of those bytes (the lines of a translated text, not the
@@ -1309,7 +1303,7 @@ fn context_language(sample: &[u8]) -> Option<usize> {
     let lines = scanned
         .split(|&b| b == b'\n')
         .filter(|line| !line.is_ascii());
-    let words = lines.flat_map(|line| line.split(is_ascii_space));
+    let words = lines.flat_map(|line| line.split(|&b| super::high_words::is_space(b)));
     for word in words.filter_map(prose_word) {
         if ascii.len() + word.len() >= CONTEXT_LIMIT {
             break;

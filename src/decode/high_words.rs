@@ -43,8 +43,10 @@ pub(super) fn for_each<'a>(sample: &'a [u8], mut each: impl FnMut(&'a [u8])) {
     }
 }
 
-/// Whether `byte` separates words.
-fn is_space(byte: u8) -> bool {
+/// Whether `byte` separates words: ASCII white space, which every
+/// candidate encoding reads alike (detection cuts samples into words with
+/// it before they are decoded).
+pub(super) fn is_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
